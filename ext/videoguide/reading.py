@@ -1,0 +1,132 @@
+"""Recognise guide pages as Sphinx reads them, validate them, and keep their meta.
+
+A guide file renders unmodified: what changes is only the text handed to the
+Markdown parser, and every line keeps its number so that messages point at the
+author's file.  The front matter, once read here, is blanked for the parser;
+the ``Tutorial Content Start`` marker (or, without it, the line that closes the
+front matter) becomes the page's ``<h1>``, and the ``Information Source Start``
+marker becomes the heading of the page's Source section.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxRole
+
+from .frontmatter import FrontMatterError, GuideMeta, read_front_matter, validate
+from .youtube import youtube_video
+
+logger = logging.getLogger(__name__)
+
+TUTORIAL_MARKER = "---- Tutorial Content Start ----"
+SOURCE_MARKER = "---- Information Source Start ----"
+HEADER_LINE = "# {videoguide-header}`header`"
+SOURCE_HEADING_LINE = "## Source"
+
+
+def warn(message: str, docname: str, line: int, subtype: str) -> None:
+    """Report a problem in a guide as ``file:LINE: message``."""
+    logger.warning(message, location=(docname, line), type="videoguide", subtype=subtype)
+
+
+def guides(env: BuildEnvironment) -> dict[str, GuideMeta]:
+    """The validated meta of every guide read so far, by docname."""
+    if not hasattr(env, "videoguide_guides"):
+        env.videoguide_guides = {}
+    return env.videoguide_guides
+
+
+def on_source_read(app: Sphinx, docname: str, source: list[str]) -> None:
+    if app.env.doc2path(docname).suffix != ".md":
+        return
+    guides(app.env).pop(docname, None)
+    lines = source[0].split("\n")
+    try:
+        front = read_front_matter(source[0])
+    except FrontMatterError as problem:
+        warn(problem.message, docname, problem.line, "frontmatter")
+        closing = next((i for i, line in enumerate(lines[1:], 1) if line.startswith("---")), 0)
+        lines[: closing + 1] = [""] * (closing + 1)
+        front = None
+    marker_lines = [i for i, line in enumerate(lines) if line.strip() == TUTORIAL_MARKER]
+    if not (front and front.marks_guide) and not marker_lines:
+        source[0] = "\n".join(lines)
+        return
+    meta = _validated_meta(app, docname, front)
+    guides(app.env)[docname] = meta
+    if front is not None:
+        lines[: front.last_line] = [""] * front.last_line
+    header_at = marker_lines[0] if marker_lines else (front.last_line - 1 if front else 0)
+    lines[header_at] = HEADER_LINE
+    lines = [SOURCE_HEADING_LINE if line.strip() == SOURCE_MARKER else line for line in lines]
+    source[0] = "\n".join(lines)
+
+
+def _validated_meta(app: Sphinx, docname: str, front) -> GuideMeta:
+    if front is None:
+        warn("guide has no front matter: it needs at least title and video_url", docname, 1, "frontmatter")
+        return GuideMeta()
+    meta, problems = validate(front)
+    for problem in problems:
+        warn(problem.message, docname, problem.line, "frontmatter")
+    if meta.video_url and youtube_video(meta.video_url) is None:
+        warn(
+            f"video_url {meta.video_url!r} is not a YouTube watch, youtu.be or embed URL: "
+            "the page links to it instead of embedding a player",
+            docname,
+            front.lines.get(("video_url",), 1),
+            "video",
+        )
+    for key in ("css_path", "js_path"):
+        path = getattr(meta, key)
+        if path and not _shipped(app, path):
+            warn(
+                f"{key} /{path} is not a file in html_static_path; it is left out",
+                docname,
+                front.lines.get((key,), 1),
+                "static",
+            )
+    return meta
+
+
+def _shipped(app: Sphinx, path: str) -> bool:
+    """True when ``path`` is a file in one of the site's static folders."""
+    folders = [Path(app.confdir, folder) for folder in app.config.html_static_path]
+    return any((folder / path).is_file() for folder in folders)
+
+
+def shipped_files(app: Sphinx, meta: GuideMeta) -> tuple[str | None, str | None]:
+    """The guide's stylesheet and script, each only if the site ships it."""
+    return tuple(  # type: ignore[return-value]
+        path if path and _shipped(app, path) else None for path in (meta.css_path, meta.js_path)
+    )
+
+
+class HeaderRole(SphinxRole):
+    """Writes the guide's header as the text of the heading that
+    :func:`on_source_read` put in the marker's place."""
+
+    def run(self):
+        meta = guides(self.env).get(self.env.docname)
+        text = meta.heading if meta and meta.heading else self.env.docname.rsplit("/", 1)[-1]
+        return [nodes.Text(text)], []
+
+
+def purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    guides(env).pop(docname, None)
+
+
+def merge(app: Sphinx, env: BuildEnvironment, docnames, other: BuildEnvironment) -> None:
+    guides(env).update({name: meta for name, meta in guides(other).items() if name in docnames})
+
+
+def setup_reading(app: Sphinx) -> None:
+    app.connect("source-read", on_source_read)
+    app.connect("env-purge-doc", purge)
+    app.connect("env-merge-info", merge)
+    app.add_role("videoguide-header", HeaderRole())

@@ -1,0 +1,172 @@
+"""Turn a parsed guide into the guide page.
+
+Runs after translation (priority 20) and before Sphinx collects titles and the
+toctree (880), so translated headings get their timestamps linked too and the
+navigation sees the final ids.  It adds the intro, the player and the footer
+to the page's top section, links every trailing timestamp of a heading or of a
+list item's bold lead, gives headings ids without their timestamp, and makes
+the guide's raw HTML safe.
+"""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+from docutils import nodes
+from sphinx.transforms import SphinxTransform
+from sphinx.util import logging
+
+from .frontmatter import GuideMeta
+from .nodes import guide_footer, player, timestamp_link
+from .reading import guides
+from .timestamps import TimestampError, split_trailing_timestamp
+from .youtube import is_http_url
+
+logger = logging.getLogger(__name__)
+
+
+class GuidePage(SphinxTransform):
+    default_priority = 500
+
+    def apply(self, **kwargs) -> None:
+        meta = guides(self.env).get(self.env.docname)
+        if meta is None:
+            return
+        top = next(iter(self.document.findall(nodes.section)), None)
+        if top is None:
+            return
+        if meta.title:
+            self.document["title"] = meta.title
+        top.insert(1, self._lead(meta))
+        for section in list(self.document.findall(nodes.section)):
+            self._link_title(section, meta)
+        for item in self.document.findall(nodes.list_item):
+            lead = _bold_lead(item)
+            if lead is not None:
+                self._link_trailing(lead, meta, item)
+        while (raw := next(self.document.findall(nodes.raw), None)) is not None:
+            self._make_safe(raw)
+        top += _footer(meta)
+
+    def _lead(self, meta: GuideMeta) -> nodes.container:
+        lead = nodes.container(classes=["videoguide-lead"])
+        if meta.language:
+            lead["classes"].append(f"videoguide-language-{meta.language.lower()}")
+        if meta.intro_text:
+            lead += nodes.paragraph(meta.intro_text, meta.intro_text, classes=["videoguide-intro"])
+        if meta.video_url:
+            lead += player(meta.video_url, meta.title or meta.heading)
+        return lead
+
+    def _link_title(self, section: nodes.section, meta: GuideMeta) -> None:
+        title = section[0]
+        if self._link_trailing(title, meta, title) is None:
+            return
+        for name in section["names"]:
+            self.document.nameids.pop(name, None)
+            self.document.nametypes.pop(name, None)
+        for old_id in section["ids"]:
+            self.document.ids.pop(old_id, None)
+        section["names"], section["ids"] = [], []
+        words = "".join(child.astext() for child in title.children[:-1])
+        name = nodes.fully_normalize_name(words)
+        section["names"].append(name)
+        self.document.note_implicit_target(section, section)
+
+    def _link_trailing(self, container: nodes.Element, meta: GuideMeta, where: nodes.Node):
+        """Replace the timestamp that ends ``container``'s text by a link."""
+        if not container.children or not isinstance(container[-1], nodes.Text):
+            return None
+        text = container[-1]
+        try:
+            found = split_trailing_timestamp(str(text))
+        except TimestampError as err:
+            logger.warning(str(err), location=where, type="videoguide", subtype="timestamp")
+            return None
+        if found is None:
+            return None
+        words, moment = found
+        container.replace(text, nodes.Text(words.rstrip() + " "))
+        container += timestamp_link(meta.video_url, moment)
+        return moment
+
+    def _make_safe(self, raw: nodes.raw) -> None:
+        """Keep a guide's ``<a href>`` as a link; show any other HTML as text."""
+        tag = _Tag.parse(raw.astext())
+        parent = raw.parent
+        if tag and tag.name == "a" and "href" in tag.attrs:
+            closing = _closing_anchor(raw)
+            if closing is not None:
+                href = tag.attrs["href"] or ""
+                inner = parent[parent.index(raw) + 1 : parent.index(closing)]
+                for node in [*inner, closing]:
+                    parent.remove(node)
+                if is_http_url(href):
+                    parent.replace(raw, nodes.reference("", "", *inner, refuri=href))
+                else:
+                    self._warn(raw, f"link to {href!r} dropped: only http(s) links are kept")
+                    parent.replace(raw, inner or nodes.Text(""))
+                return
+        self._warn(raw, "raw HTML in a guide is shown as text, not rendered")
+        text = nodes.Text(raw.astext())
+        parent.replace(raw, text if isinstance(parent, nodes.TextElement) else nodes.paragraph("", "", text))
+
+    def _warn(self, node: nodes.Node, message: str) -> None:
+        logger.warning(message, location=node, type="videoguide", subtype="html")
+
+
+def _bold_lead(item: nodes.list_item) -> nodes.strong | None:
+    """The ``**Lead [00:08:51]**`` that opens a list item, if it has one."""
+    first = item.children[0] if item.children else None
+    if not isinstance(first, nodes.paragraph):
+        return None
+    lead = next((child for child in first.children if child.astext().strip()), None)
+    return lead if isinstance(lead, nodes.strong) else None
+
+
+def _closing_anchor(opening: nodes.raw) -> nodes.raw | None:
+    for sibling in opening.parent[opening.parent.index(opening) + 1 :]:
+        if isinstance(sibling, nodes.raw) and sibling.astext().strip().lower() == "</a>":
+            return sibling
+    return None
+
+
+class _Tag(HTMLParser):
+    """The first start tag of a snippet of HTML: its name and attributes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.name: str | None = None
+        self.attrs: dict[str, str | None] = {}
+
+    def handle_starttag(self, tag, attrs) -> None:
+        if self.name is None:
+            self.name, self.attrs = tag, dict(attrs)
+
+    @classmethod
+    def parse(cls, html: str) -> _Tag | None:
+        tag = cls()
+        tag.feed(html)
+        return tag if tag.name else None
+
+
+def _footer(meta: GuideMeta) -> guide_footer:
+    footer = meta.footer
+    node = guide_footer(classes=["videoguide-footer"])
+    if footer.author:
+        node += nodes.paragraph("", "", nodes.Text(f"Author: {footer.author}"), classes=["videoguide-author"])
+    if footer.social_link:
+        text = footer.social_text or footer.social_link
+        link = nodes.reference(text, text, refuri=footer.social_link)
+        node += nodes.paragraph("", "", link, classes=["videoguide-social"])
+    if footer.copyright_year or footer.copyright_text:
+        owner = ("©", footer.copyright_year, footer.author)
+        notice = " · ".join(
+            part for part in (" ".join(p for p in owner if p), footer.copyright_text) if part != "©"
+        )
+        node += nodes.paragraph(notice, notice, classes=["videoguide-copyright"])
+    return node
+
+
+def setup_transforms(app) -> None:
+    app.add_transform(GuidePage)
