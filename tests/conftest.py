@@ -1,0 +1,118 @@
+"""Shared fixtures: build a small Sphinx site from files written by the test."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "docs" / "guides" / "dragonfly-daily-15.md"
+SHIPPED_STATIC = ROOT / "docs" / "_static"
+
+SITE_CONF = """
+extensions = ["myst_parser", "videoguide"]
+html_theme = "basic"
+html_static_path = ["_static"]
+"""
+
+
+@dataclass
+class Site:
+    outdir: Path
+    warnings: str
+
+    def page(self, name: str) -> BeautifulSoup:
+        return BeautifulSoup((self.outdir / f"{name}.html").read_text("utf-8"), "html.parser")
+
+    def html(self, name: str) -> str:
+        return (self.outdir / f"{name}.html").read_text("utf-8")
+
+    def warning_lines(self) -> list[str]:
+        """Each warning without terminal colours, one per entry."""
+        plain = re.sub(r"\x1b\[[0-9;]*m", "", self.warnings)
+        return [line for line in plain.splitlines() if "WARNING" in line or "ERROR" in line]
+
+
+@pytest.fixture
+def build_site(tmp_path):
+    """Write ``files`` (path -> text) into a fresh project and build it as HTML."""
+    from sphinx.testing.util import SphinxTestApp
+
+    def build(files: dict[str, str], conf: str = SITE_CONF, builder: str = "html") -> Site:
+        src = tmp_path / "src"
+        (src / "_static" / "series").mkdir(parents=True, exist_ok=True)
+        (src / "_static" / "series" / "look.css").write_text("/* series look */\n")
+        (src / "_static" / "series" / "play.js").write_text("/* series behaviour */\n")
+        (src / "conf.py").write_text(conf)
+        for name, text in files.items():
+            path = src / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, "utf-8")
+        if "index.md" not in files and "index.rst" not in files:
+            pages = [Path(name) for name in files if name.endswith((".md", ".rst"))]
+            toctree = "\n".join(page.with_suffix("").as_posix() for page in pages)
+            (src / "index.rst").write_text(f"Site\n====\n\n.. toctree::\n\n{_indent(toctree)}\n")
+        warnings = StringIO()
+        app = SphinxTestApp(
+            builder, srcdir=src, builddir=tmp_path / "build", status=StringIO(), warning=warnings
+        )
+        try:
+            app.build()
+        finally:
+            app.cleanup()
+        return Site(outdir=Path(app.outdir), warnings=warnings.getvalue())
+
+    return build
+
+
+def _indent(text: str) -> str:
+    return "\n".join(f"   {line}" for line in text.splitlines())
+
+
+GUIDE_TEMPLATE = """---
+title: "{title}"
+header: "{header}"
+intro_text: "{intro}"
+css_path: /series/look.css
+js_path: /series/play.js
+video_url: {video_url}
+footer:
+  author: Ada
+  social_link: https://example.org/ada
+  social_text: Ada's page
+  copyright_year: "2024"
+  copyright_text: all rights reserved
+---
+
+---- Tutorial Content Start ----
+## Part one
+
+### First idea [00:01:05]
+
+Text.
+
+1. **Step one [01:02:03]** Do it.
+2. **Step two** No time here.
+
+---- Information Source Start ----
+
+Channel : <a href="https://example.org/channel" target="_blank">example.org/channel</a>
+"""
+
+
+def guide(
+    title="A Guide",
+    header="A Guide Header",
+    intro="An intro.",
+    video_url="https://www.youtube.com/watch?v=abcdefghijk",
+) -> str:
+    """A small guide in the seed's format, with the given front matter values."""
+    return GUIDE_TEMPLATE.format(title=title, header=header, intro=intro, video_url=video_url)
