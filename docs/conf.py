@@ -1,10 +1,12 @@
 """Sphinx configuration of the site: settings only; logic lives in ext/."""
 
+from sphinx_gallery.sorting import ExplicitOrder
+
 project = "Deep Learning for Imaging Scientists"
 author = "Deep Learning for Imaging Scientists contributors"
 copyright = "2025, " + author
 
-extensions = ["myst_parser", "videoguide"]
+extensions = ["myst_parser", "videoguide", "dlis_gallery.sphinx_setup", "sphinx_gallery.gen_gallery"]
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
 
@@ -14,5 +16,21 @@ html_theme = "furo"
 html_title = project
 html_static_path = ["_static"]
 html_css_files = ["site.css"]
-html_last_updated_fmt = None
 html_copy_source = False
+
+# The gallery: examples run during the build (profile chosen by dlis_gallery).
+sphinx_gallery_conf = {
+    "examples_dirs": ["../gallery"],
+    "gallery_dirs": ["auto_examples"],
+    "filename_pattern": r"/plot_",
+    "subsection_order": ExplicitOrder(["../gallery/applications"]),
+    "within_subsection_order": "FileNameSortKey",
+    "abort_on_example_error": True,
+    "reset_modules": ("matplotlib", "dlis_gallery.sphinx_setup.reset_example"),
+    "reset_modules_order": "before",
+    "download_all_examples": True,
+    "remove_config_comments": True,
+    "capture_repr": (),
+    "min_reported_time": 0,
+    "junit": "../_build/gallery-junit.xml",
+}

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from sphinx.application import Sphinx
 
+from .cards import setup_cards
 from .nodes import setup_nodes
 from .page import setup_page
 from .reading import setup_reading
@@ -38,5 +39,6 @@ def setup(app: Sphinx) -> dict:
     setup_transforms(app)
     setup_role(app)
     setup_page(app)
+    setup_cards(app)
     app.connect("builder-inited", add_static)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -19,6 +19,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxRole
 
 from .frontmatter import FrontMatterError, GuideMeta, read_front_matter, validate
+from .store import GUIDES
 from .youtube import youtube_video
 
 logger = logging.getLogger(__name__)
@@ -36,9 +37,7 @@ def warn(message: str, docname: str, line: int, subtype: str) -> None:
 
 def guides(env: BuildEnvironment) -> dict[str, GuideMeta]:
     """The validated meta of every guide read so far, by docname."""
-    if not hasattr(env, "videoguide_guides"):
-        env.videoguide_guides = {}
-    return env.videoguide_guides
+    return GUIDES.of(env)
 
 
 def on_source_read(app: Sphinx, docname: str, source: list[str]) -> None:
@@ -117,16 +116,7 @@ class HeaderRole(SphinxRole):
         return [nodes.Text(text)], []
 
 
-def purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-    guides(env).pop(docname, None)
-
-
-def merge(app: Sphinx, env: BuildEnvironment, docnames, other: BuildEnvironment) -> None:
-    guides(env).update({name: meta for name, meta in guides(other).items() if name in docnames})
-
-
 def setup_reading(app: Sphinx) -> None:
     app.connect("source-read", on_source_read)
-    app.connect("env-purge-doc", purge)
-    app.connect("env-merge-info", merge)
+    GUIDES.connect(app)
     app.add_role("videoguide-header", HeaderRole())

@@ -8,7 +8,7 @@ shows in more than one section.  Every use is recorded as a :class:`Moment`, whi
 is how a guide learns which pages illustrate it.
 
 The guide may be read after the page that cites it, so the role leaves a
-pending node that a post-transform resolves once every guide is known.
+pending node, resolved when the page is written and every guide is known.
 """
 
 from __future__ import annotations
@@ -18,13 +18,13 @@ from dataclasses import dataclass
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
-from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import docname_join, logging
 from sphinx.util.docutils import SphinxRole
 from sphinx.util.nodes import split_explicit_title
 
 from .nodes import pending_timestamp, timestamp_link
 from .reading import guides
+from .store import MOMENTS, SECTIONS
 from .timestamps import Timestamp, TimestampError, parse_clock
 
 logger = logging.getLogger(__name__)
@@ -42,9 +42,7 @@ class Moment:
 
 def moments(env: BuildEnvironment) -> dict[str, list[Moment]]:
     """Every ``timestamp`` role of the site, by the page that holds it."""
-    if not hasattr(env, "videoguide_moments"):
-        env.videoguide_moments = {}
-    return env.videoguide_moments
+    return MOMENTS.of(env)
 
 
 class TimestampRole(SphinxRole):
@@ -60,43 +58,50 @@ class TimestampRole(SphinxRole):
         moments(self.env).setdefault(self.env.docname, []).append(
             Moment(guide=guide, seconds=moment.seconds, anchor=anchor, page=self.env.docname)
         )
-        node = pending_timestamp(moment.label, moment.label, guide=guide, seconds=moment.seconds)
+        node = pending_timestamp(
+            moment.label, moment.label, guide=guide, seconds=moment.seconds, anchor=anchor
+        )
         self.set_source_info(node)
         return [node], []
 
 
-class ResolveTimestamps(SphinxPostTransform):
-    """Turn each pending ``timestamp`` into a link at its guide's video."""
-
-    default_priority = 10
-
-    def run(self, **kwargs) -> None:
-        for node in list(self.document.findall(pending_timestamp)):
-            meta = guides(self.env).get(node["guide"])
-            if meta is None:
-                logger.warning(
-                    f"timestamp points at {node['guide']!r}, which is not a guide "
-                    "(name one as :timestamp:`00:02:53 </guides/name>`)",
-                    location=node,
-                    type="videoguide",
-                    subtype="timestamp",
-                )
-                node.replace_self(nodes.Text(node.astext()))
-                continue
-            moment = Timestamp(node["seconds"], node.astext())
-            node.replace_self(timestamp_link(meta.video_url, moment))
+def guide_section(env, guide: str, seconds: int, anchor: str) -> tuple[str, str] | None:
+    """The (id, words) of the guide element showing ``seconds`` (the ``anchor`` one if given)."""
+    shown = SECTIONS.of(env).get(guide, {}).get(seconds, [])
+    return next((entry for entry in shown if not anchor or entry[0] == anchor), None)
 
 
-def purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-    moments(env).pop(docname, None)
+def link_back(app: Sphinx, fromdocname: str, guide: str, seconds: int, anchor: str) -> list[nodes.Node]:
+    """`` (Section words)`` linking to the guide element of a cited moment, if any."""
+    found = guide_section(app.env, guide, seconds, anchor)
+    if found is None or fromdocname == guide:
+        return []
+    element_id, words = found
+    uri = f"{app.builder.get_relative_uri(fromdocname, guide)}#{element_id}"
+    link = nodes.reference(words, words, internal=True, refuri=uri, classes=["videoguide-section-link"])
+    return [nodes.Text(" ("), link, nodes.Text(")")]
 
 
-def merge(app: Sphinx, env: BuildEnvironment, docnames, other: BuildEnvironment) -> None:
-    moments(env).update({page: found for page, found in moments(other).items() if page in docnames})
+def resolve_timestamps(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Turn each pending ``timestamp`` into a link at its guide's video (and back)."""
+    for node in list(doctree.findall(pending_timestamp)):
+        meta = guides(app.env).get(node["guide"])
+        if meta is None:
+            logger.warning(
+                f"timestamp points at {node['guide']!r}, which is not a guide "
+                "(name one as :timestamp:`00:02:53 </guides/name>`)",
+                location=node,
+                type="videoguide",
+                subtype="timestamp",
+            )
+            node.replace_self(nodes.Text(node.astext()))
+            continue
+        moment = Timestamp(node["seconds"], node.astext())
+        back = link_back(app, docname, node["guide"], node["seconds"], node["anchor"])
+        node.replace_self([timestamp_link(meta.video_url, moment), *back])
 
 
 def setup_role(app: Sphinx) -> None:
     app.add_role("timestamp", TimestampRole())
-    app.add_post_transform(ResolveTimestamps)
-    app.connect("env-purge-doc", purge)
-    app.connect("env-merge-info", merge)
+    app.connect("doctree-resolved", resolve_timestamps)
+    MOMENTS.connect(app)

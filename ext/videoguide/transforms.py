@@ -19,6 +19,7 @@ from sphinx.util import logging
 from .frontmatter import GuideMeta
 from .nodes import guide_footer, player, timestamp_link
 from .reading import guides
+from .store import SECTIONS
 from .timestamps import TimestampError, split_trailing_timestamp
 from .youtube import is_http_url
 
@@ -38,12 +39,20 @@ class GuidePage(SphinxTransform):
         if meta.title:
             self.document["title"] = meta.title
         top.insert(1, self._lead(meta))
+        shown = SECTIONS.of(self.env)[self.env.docname] = {}
         for section in list(self.document.findall(nodes.section)):
-            self._link_title(section, meta)
+            moment = self._link_title(section, meta)
+            if moment is not None:
+                self._remember(shown, section, moment, section[0])
         for item in self.document.findall(nodes.list_item):
             lead = _bold_lead(item)
-            if lead is not None:
-                self._link_trailing(lead, meta, item)
+            moment = self._link_trailing(lead, meta, item) if lead is not None else None
+            if moment is not None:
+                words = "".join(child.astext() for child in lead.children[:-1]).strip()
+                item_id = self._unique_id("step-" + nodes.make_id(words))
+                item["ids"].append(item_id)
+                self.document.ids[item_id] = item
+                self._remember(shown, item, moment, lead)
         while (raw := next(self.document.findall(nodes.raw), None)) is not None:
             self._make_safe(raw)
         top += _footer(meta)
@@ -58,10 +67,24 @@ class GuidePage(SphinxTransform):
             lead += player(meta.video_url, meta.title or meta.heading)
         return lead
 
-    def _link_title(self, section: nodes.section, meta: GuideMeta) -> None:
+    def _remember(self, shown: dict, node: nodes.Element, moment, label: nodes.Element) -> None:
+        """Note which element shows ``moment``, for the cards and the links back."""
+        node["videoguide_seconds"] = moment.seconds
+        words = "".join(child.astext() for child in label.children[:-1]).strip()
+        shown.setdefault(moment.seconds, []).append((node["ids"][0], words))
+
+    def _unique_id(self, wanted: str) -> str:
+        candidate, number = wanted, 1
+        while candidate in self.document.ids:
+            number += 1
+            candidate = f"{wanted}-{number}"
+        return candidate
+
+    def _link_title(self, section: nodes.section, meta: GuideMeta):
         title = section[0]
-        if self._link_trailing(title, meta, title) is None:
-            return
+        moment = self._link_trailing(title, meta, title)
+        if moment is None:
+            return None
         for name in section["names"]:
             self.document.nameids.pop(name, None)
             self.document.nametypes.pop(name, None)
@@ -72,6 +95,7 @@ class GuidePage(SphinxTransform):
         name = nodes.fully_normalize_name(words)
         section["names"].append(name)
         self.document.note_implicit_target(section, section)
+        return moment
 
     def _link_trailing(self, container: nodes.Element, meta: GuideMeta, where: nodes.Node):
         """Replace the timestamp that ends ``container``'s text by a link."""
