@@ -11,7 +11,7 @@ import os
 import nox
 
 nox.options.reuse_venv = "yes"
-nox.options.sessions = ["lint", "tests", "docs"]
+nox.options.sessions = ["lint", "tests", "backends", "docs"]
 
 DOCS_OUT = "docs/_build/html"
 QUIET_BACKENDS = {
@@ -65,6 +65,30 @@ def tests(session: nox.Session) -> None:
     """Unit tests, Sphinx build tests and the gallery smoke runs."""
     session.install("-e", ".[docs,tests]")
     session.run("pytest", *session.posargs, env=QUIET_BACKENDS)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """The gallery's budgets: per-example time, memory and metrics; docs build times.
+
+    ``nox -s bench -- --repeat 3`` reports medians of three runs; ``--profile full``
+    on a GPU machine; ``--no-docs`` skips the two docs builds.
+    """
+    session.install("-e", ".[docs]")
+    session.run("python", "benchmarks/gallery_budget.py", *session.posargs, env=QUIET_BACKENDS)
+
+
+#: What each non-default Keras backend needs, on the CPU (torch 2.13.0 is the
+#: CPU build this project's machines keep on disk).
+BACKEND_PACKAGES = {"jax": ["jax"], "torch": ["torch==2.13.0"]}
+
+
+@nox.session
+@nox.parametrize("backend", list(BACKEND_PACKAGES))
+def backends(session: nox.Session, backend: str) -> None:
+    """The gallery's smoke runs on the JAX and PyTorch backends (the examples use only Keras 3)."""
+    session.install("-e", ".[gallery,tests]", *BACKEND_PACKAGES[backend])
+    session.run("pytest", "tests/gallery", *session.posargs, env={**QUIET_BACKENDS, "KERAS_BACKEND": backend})
 
 
 @nox.session

@@ -51,15 +51,19 @@ def build_site(tmp_path):
         (src / "_static" / "series").mkdir(parents=True, exist_ok=True)
         (src / "_static" / "series" / "look.css").write_text("/* series look */\n")
         (src / "_static" / "series" / "play.js").write_text("/* series behaviour */\n")
-        (src / "conf.py").write_text(conf)
+        if not (src / "conf.py").exists():
+            (src / "conf.py").write_text(conf)
         for name, text in files.items():
             path = src / name
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, "utf-8")
+            if not path.exists() or path.read_text("utf-8") != text:  # unchanged files keep their mtime
+                path.write_text(text, "utf-8")
         if "index.md" not in files and "index.rst" not in files:
             pages = [Path(name) for name in files if name.endswith((".md", ".rst"))]
             toctree = "\n".join(page.with_suffix("").as_posix() for page in pages)
-            (src / "index.rst").write_text(f"Site\n====\n\n.. toctree::\n\n{_indent(toctree)}\n")
+            index = f"Site\n====\n\n.. toctree::\n\n{_indent(toctree)}\n"
+            if not (src / "index.rst").exists() or (src / "index.rst").read_text() != index:
+                (src / "index.rst").write_text(index)
         warnings = StringIO()
         app = SphinxTestApp(
             builder, srcdir=src, builddir=tmp_path / "build", status=StringIO(), warning=warnings

@@ -25,7 +25,8 @@ def announce_profile(app) -> None:
     """Import Keras quietly once, and say in the build log which profile runs."""
     keras = quiet_keras()
     gpus = gpu_count()
-    print(f"Gallery: Keras backend {keras.backend.backend()}, {device_name(gpus)}, {select_profile(gpus=lambda: gpus)} profile")
+    profile = select_profile(gpus=lambda: gpus)
+    print(f"Gallery: Keras backend {keras.backend.backend()}, {device_name(gpus)}, {profile} profile")
 
 
 def setup(app) -> dict:

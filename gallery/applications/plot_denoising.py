@@ -23,11 +23,12 @@ never saw.
 import keras
 import matplotlib.pyplot as plt
 import numpy as np
-from dlis_gallery import start_run
-from dlis_gallery.images import bundled_gray, random_patches
 from keras import layers
 from skimage.metrics import peak_signal_noise_ratio, structural_similarity
 from skimage.restoration import denoise_nl_means, denoise_tv_chambolle, denoise_wavelet, estimate_sigma
+
+from dlis_gallery import start_run
+from dlis_gallery.images import bundled_gray, random_patches
 
 run = start_run("denoising")
 PATCHES = run.pick(smoke=64, quick=3000, full=40000)

@@ -22,13 +22,14 @@ Hubble Deep Field.
 import keras
 import matplotlib.pyplot as plt
 import numpy as np
-from dlis_gallery import start_run
-from dlis_gallery.images import bundled_gray
 from keras import layers
 from scipy.optimize import linear_sum_assignment
 from scipy.spatial.distance import cdist
 from skimage.feature import blob_log, peak_local_max
 from skimage.filters import gaussian
+
+from dlis_gallery import start_run
+from dlis_gallery.images import bundled_gray
 
 run = start_run("object_detection")
 SCENES = run.pick(smoke=8, quick=400, full=6000)

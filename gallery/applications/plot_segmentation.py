@@ -19,10 +19,11 @@ plain and after a tuned flat-field correction, on micrographs it never saw.
 import keras
 import matplotlib.pyplot as plt
 import numpy as np
-from dlis_gallery import start_run
-from dlis_gallery.images import bundled_gray
 from keras import layers
 from skimage.filters import gaussian, threshold_multiotsu
+
+from dlis_gallery import start_run
+from dlis_gallery.images import bundled_gray
 
 run = start_run("segmentation")
 TRAIN_IMAGES = run.pick(smoke=8, quick=400, full=4000)

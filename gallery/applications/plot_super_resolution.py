@@ -19,12 +19,13 @@ bicubic upsampling, and compare it with bicubic and Lanczos on held-out images.
 import keras
 import matplotlib.pyplot as plt
 import numpy as np
-from dlis_gallery import start_run
-from dlis_gallery.images import bundled_gray, random_patches
 from keras import layers
 from PIL import Image
 from skimage.metrics import peak_signal_noise_ratio, structural_similarity
 from skimage.transform import resize
+
+from dlis_gallery import start_run
+from dlis_gallery.images import bundled_gray, random_patches
 
 run = start_run("super_resolution")
 SCALE = 2

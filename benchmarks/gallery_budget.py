@@ -1,0 +1,115 @@
+"""The gallery's budgets, measured: per-example wall time, peak memory and metrics,
+and the whole docs build from clean and with nothing changed.
+
+Run through ``nox -s bench``.  Each example runs alone as ``python plot_x.py``
+(its own process, so its peak resident memory is its own); ``--repeat N`` runs
+each N times and reports the median.  The table is printed and written to
+``bench/gallery.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BUDGET_EXAMPLE_S = {"quick": 90, "full": 180}
+BUDGET_DOCS_S, BUDGET_DOCS_MB, BUDGET_NOOP_S = 15 * 60, 3 * 1024, 30
+
+
+def measured(command: list[str], cwd: Path, env: dict) -> tuple[float, float, int]:
+    """Wall seconds, peak resident MB and exit code of ``command``."""
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    return wall, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
+
+
+def example_rows(profile: str, repeat: int, env: dict) -> list[str]:
+    rows = []
+    for example in sorted((ROOT / "gallery").glob("*/plot_*.py")):
+        walls, peaks, metrics = [], [], {}
+        for _ in range(repeat):
+            with tempfile.TemporaryDirectory() as folder:
+                run_env = {**env, "DLIS_PROFILE": profile, "DLIS_METRICS_DIR": folder, "MPLBACKEND": "Agg"}
+                wall, peak, code = measured([sys.executable, example.name], example.parent, run_env)
+                if code != 0:
+                    raise SystemExit(f"{example.name} failed with exit code {code}")
+                (saved,) = Path(folder).glob("*.json")
+                metrics = json.loads(saved.read_text())
+            walls.append(wall)
+            peaks.append(peak)
+        wall = statistics.median(walls)
+        budget = BUDGET_EXAMPLE_S[profile] if profile in BUDGET_EXAMPLE_S else None
+        within = "" if budget is None else ("yes" if wall <= budget else "NO")
+        rows.append(
+            f"| {example.stem} | {wall:.1f} | {budget or '-'} | {within} | {statistics.median(peaks):.0f} | "
+            f"{metrics['timings'].get('training', 0):.1f} | {summary(metrics)} |"
+        )
+        print(rows[-1], flush=True)
+    return rows
+
+
+def summary(metrics: dict) -> str:
+    """The network's row and the best other row of the example's table, on its last column."""
+    (rows,) = metrics["tables"].values()
+    column = list(rows[-1])[-1]
+    best = max(rows[:-1], key=lambda row: row[column])
+    return f"{column}: network {rows[-1][column]:.3f}, best classical ({best['method']}) {best[column]:.3f}"
+
+
+def docs_rows(env: dict) -> list[str]:
+    out = ROOT / "docs" / "_build" / "bench-html"
+    for generated in (out, ROOT / "docs" / "auto_examples", ROOT / "docs" / "sg_execution_times.rst"):
+        if generated.is_dir():
+            shutil.rmtree(generated)
+        elif generated.exists():
+            generated.unlink()
+    command = ["sphinx-build", "-W", "--keep-going", "-q", "-b", "html", "docs", str(out)]
+    clean_wall, clean_peak, code = measured(command, ROOT, env)
+    if code:
+        raise SystemExit("docs build failed")
+    noop_wall, _, _ = measured(command, ROOT, env)
+    clean = f"{clean_wall:.0f} s (budget {BUDGET_DOCS_S} s)"
+    noop = f"{noop_wall:.1f} s (budget {BUDGET_NOOP_S} s)"
+    return [
+        f"| docs from clean | {clean} | {clean_peak:.0f} MB peak (budget {BUDGET_DOCS_MB} MB) |",
+        f"| docs, nothing changed | {noop} | ratio to clean {noop_wall / clean_wall:.3f} |",
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--profile", default=os.environ.get("DLIS_PROFILE", "quick"))
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--no-docs", action="store_true", help="skip the two docs builds")
+    args = parser.parse_args()
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    lines = [
+        f"## Gallery examples, {args.profile} profile, median of {args.repeat}, {os.cpu_count()} CPU cores",
+        "",
+        "| example | wall s | budget s | within | peak MB | training s | metric |",
+        "|---|---|---|---|---|---|---|",
+        *example_rows(args.profile, args.repeat, env),
+    ]
+    if not args.no_docs:
+        lines += ["", "## Docs build", "", "| build | time | memory |", "|---|---|---|", *docs_rows(env)]
+    report = "\n".join(lines) + "\n"
+    (ROOT / "bench").mkdir(exist_ok=True)
+    (ROOT / "bench" / "gallery.md").write_text(report)
+    print(report)
+
+
+if __name__ == "__main__":
+    main()

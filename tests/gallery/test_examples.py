@@ -1,0 +1,77 @@
+"""Smoke runs of every gallery example, and checks of what each example declares.
+
+Each example runs standalone (``python plot_x.py``) in the tiny ``smoke``
+profile, so a broken example fails the tests long before the docs build.
+``KERAS_BACKEND`` passes through, which is how ``nox -s backends`` runs the
+same tests on JAX and PyTorch.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, SEED
+
+GALLERY = ROOT / "gallery"
+EXAMPLES = sorted(GALLERY.glob("*/plot_*.py"))
+TIMESTAMP_ROLE = re.compile(r":timestamp:`(\d\d:\d\d:\d\d) </guides/dragonfly-daily-15(?:#[\w-]+)?>`")
+
+
+def run_example(path: Path, metrics: Path) -> dict:
+    """Run one example in the smoke profile; return the metrics it saved."""
+    env = {**os.environ, "DLIS_PROFILE": "smoke", "DLIS_METRICS_DIR": str(metrics), "MPLBACKEND": "Agg"}
+    done = subprocess.run(
+        [sys.executable, path.name], cwd=path.parent, env=env, capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, f"{path.name} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+    assert "profile smoke" in done.stdout
+    (saved,) = metrics.glob("*.json")
+    return json.loads(saved.read_text())
+
+
+def test_there_is_an_example_per_application():
+    names = {path.stem for path in EXAMPLES}
+    assert {"plot_denoising", "plot_segmentation", "plot_object_detection", "plot_super_resolution"} <= names
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda path: path.stem)
+def test_each_example_declares_a_moment_of_the_guide(path):
+    moments = TIMESTAMP_ROLE.findall(path.read_text("utf-8"))
+    assert moments, f"{path.name} has no :timestamp:`HH:MM:SS </guides/dragonfly-daily-15>`"
+    assert all(f"[{moment}]" in SEED.read_text("utf-8") for moment in moments)
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda path: path.stem)
+def test_each_example_uses_only_the_keras_api(path):
+    source = path.read_text("utf-8")
+    assert not re.search(r"^\s*(import|from) (tensorflow|torch|jax)\b", source, re.M)
+    assert "verbose=1" not in source and 'verbose="auto"' not in source
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda path: path.stem)
+def test_each_example_runs_and_measures_its_table(path, tmp_path):
+    saved = run_example(path, tmp_path)
+    assert saved["profile"] == "smoke"
+    assert saved["timings"]["training"] > 0
+    (rows,) = saved["tables"].values()
+    assert len(rows) >= 3, "the network and at least two classical methods"
+    for row in rows:
+        values = [value for key, value in row.items() if key != "method"]
+        assert values and all(math.isfinite(value) for value in values)
+
+
+@pytest.mark.slow
+def test_two_runs_print_the_same_metrics(tmp_path):
+    example = GALLERY / "applications" / "plot_segmentation.py"
+    first = run_example(example, tmp_path / "first")
+    second = run_example(example, tmp_path / "second")
+    assert first["tables"] == second["tables"]
