@@ -1,7 +1,8 @@
 """The gallery's side of the Sphinx build: quiet start-up and a clean slate per example.
 
 Listed in ``extensions``, it imports Keras once without TensorFlow's start-up
-noise and logs the profile the gallery runs with.  ``conf.py`` names
+noise, logs the profile the gallery runs with, and makes sure a change of
+profile re-runs the examples.  ``conf.py`` names
 :func:`reset_example` in sphinx-gallery's ``reset_modules``, so every example
 starts with a cleared Keras session, fresh seeds and no open figures, whatever
 ran before it.
@@ -9,9 +10,13 @@ ran before it.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from .profile import device_name, gpu_count, select_profile
 from .quiet import quiet_keras
 from .run import SEED, make_deterministic
+
+PROFILE_STAMP = ".dlis-profile"
 
 
 def reset_example(gallery_conf, fname) -> None:
@@ -21,14 +26,35 @@ def reset_example(gallery_conf, fname) -> None:
     make_deterministic(SEED)
 
 
-def announce_profile(app) -> None:
-    """Import Keras quietly once, and say in the build log which profile runs."""
+def prepare_gallery(app) -> None:
+    """Before sphinx-gallery runs: import Keras quietly, log the profile, and make
+    sphinx-gallery re-run every example when the profile changed.
+
+    sphinx-gallery skips an example whose source has not changed since its last
+    run (an ``.md5`` file beside its output), which would show the numbers of
+    the previous profile: a smoke preview would leave smoke tables in the next
+    build.  A stamp of the profile beside the outputs drops those files when it
+    differs.
+    """
     keras = quiet_keras()
     gpus = gpu_count()
     profile = select_profile(gpus=lambda: gpus)
     print(f"Gallery: Keras backend {keras.backend.backend()}, {device_name(gpus)}, {profile} profile")
+    for folder in app.config.sphinx_gallery_conf.get("gallery_dirs", []):
+        forget_other_profiles(Path(app.srcdir, folder), profile)
+
+
+def forget_other_profiles(outputs: Path, profile: str) -> None:
+    """Drop sphinx-gallery's checksums in ``outputs`` unless they were made by ``profile``."""
+    stamp = outputs / PROFILE_STAMP
+    if stamp.is_file() and stamp.read_text().strip() == profile:
+        return
+    for checksum in outputs.rglob("*.md5"):
+        checksum.unlink()
+    outputs.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(profile + "\n")
 
 
 def setup(app) -> dict:
-    app.connect("builder-inited", announce_profile)
+    app.connect("builder-inited", prepare_gallery, priority=400)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

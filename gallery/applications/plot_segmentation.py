@@ -77,16 +77,21 @@ down2 = block(layers.MaxPooling2D()(down1), 2 * WIDTH)
 bottom = block(layers.MaxPooling2D()(down2), 4 * WIDTH)
 up2 = block(layers.Concatenate()([layers.UpSampling2D()(bottom), down2]), 2 * WIDTH)
 up1 = block(layers.Concatenate()([layers.UpSampling2D()(up2), down1]), WIDTH)
-outputs = layers.Conv2D(PHASES, 1, activation="softmax")(up1)
+# The last layer gives one score (logit) per phase; the loss applies the
+# softmax itself, which is numerically safer than a softmax layer.
+outputs = layers.Conv2D(PHASES, 1)(up1)
 model = keras.Model(inputs, outputs, name="unet")
-model.compile(optimizer=keras.optimizers.Adam(2e-3), loss="sparse_categorical_crossentropy")
+model.compile(
+    optimizer=keras.optimizers.Adam(2e-3),
+    loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+)
 
 
 def segment(image, multiple=4):
     rows, cols = (-size % multiple for size in image.shape)
     padded = np.pad(image, ((0, rows), (0, cols)), mode="reflect")
-    probabilities = model(padded[None, ..., None], training=False)
-    return keras.ops.convert_to_numpy(keras.ops.argmax(probabilities, axis=-1))[
+    scores = model(padded[None, ..., None], training=False)
+    return keras.ops.convert_to_numpy(keras.ops.argmax(scores, axis=-1))[
         0, : image.shape[0], : image.shape[1]
     ]
 

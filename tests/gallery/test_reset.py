@@ -1,4 +1,4 @@
-"""The reset hook gives every example a clean Keras state and the same seeds."""
+"""The build hooks: a clean Keras state per example, and no results of another profile."""
 
 import numpy as np
 
@@ -16,3 +16,18 @@ def test_reset_clears_layer_names_and_reseeds():
     reset_example({}, "second.py")
     assert keras.layers.Dense(1).name == first_name
     assert np.random.rand() == first_draw
+
+
+def test_a_new_profile_makes_every_example_run_again(tmp_path):
+    from dlis_gallery.sphinx_setup import forget_other_profiles
+
+    checksum = tmp_path / "applications" / "plot_x.py.md5"
+    checksum.parent.mkdir()
+    checksum.write_text("abc")
+    forget_other_profiles(tmp_path, "smoke")
+    assert not checksum.exists()
+    checksum.write_text("abc")
+    forget_other_profiles(tmp_path, "smoke")
+    assert checksum.exists(), "same profile: sphinx-gallery's cache is kept"
+    forget_other_profiles(tmp_path, "quick")
+    assert not checksum.exists()
