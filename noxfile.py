@@ -7,6 +7,7 @@ commands work on a fresh machine with nothing but Python and nox.
 from __future__ import annotations
 
 import os
+import shutil
 
 import nox
 
@@ -43,6 +44,30 @@ def docs(session: nox.Session) -> None:
     session.log(f"Site written to {os.path.abspath(DOCS_OUT)}/index.html")
 
 
+@nox.session(name="docs-gpu")
+def docs_gpu(session: nox.Session) -> None:
+    """The same build with TensorFlow's CUDA packages, for a GPU machine (full profile)."""
+    session.install("-e", ".[gpu]")
+    sphinx_build(session, "html", DOCS_OUT)
+
+
+@nox.session
+def offline(session: nox.Session) -> None:
+    """Build the site and pack it as one zip a reader unpacks and opens from disk."""
+    session.install("-e", ".[docs]")
+    sphinx_build(session, "html", DOCS_OUT)
+    archive = shutil.make_archive("dist/deep-learning-for-imaging-scientists-html", "zip", DOCS_OUT)
+    size = os.path.getsize(archive)
+    session.log(f"Offline site: {archive} ({size / 2**20:.1f} MiB); unpack it and open index.html")
+
+
+@nox.session
+def linkcheck(session: nox.Session) -> None:
+    """Check every external link (needs a network: for authors, not CI)."""
+    session.install("-e", ".[docs]")
+    sphinx_build(session, "linkcheck", "docs/_build/linkcheck", "-D", "plot_gallery=0")
+
+
 @nox.session(name="docs-live")
 def docs_live(session: nox.Session) -> None:
     """Serve the site locally and rebuild it on every change (for authors)."""
@@ -62,9 +87,18 @@ def docs_live(session: nox.Session) -> None:
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """Unit tests, Sphinx build tests and the gallery smoke runs."""
+    """Unit tests, Sphinx build tests, the gallery smoke runs and the browser tests.
+
+    The browser tests need Debian's chromium (skipped without it); the
+    accessibility test injects axe-core, installed here from npm when npm exists.
+    """
     session.install("-e", ".[docs,tests]")
-    session.run("pytest", *session.posargs, env=QUIET_BACKENDS)
+    env = dict(QUIET_BACKENDS)
+    if shutil.which("npm"):
+        axe = os.path.join(session.virtualenv.location, "axe")
+        session.run("npm", "install", "--silent", "--no-save", "--prefix", axe, "axe-core@4", external=True)
+        env["AXE_CORE_JS"] = os.path.join(axe, "node_modules", "axe-core", "axe.min.js")
+    session.run("pytest", *session.posargs, env=env)
 
 
 @nox.session

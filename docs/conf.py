@@ -1,12 +1,23 @@
 """Sphinx configuration of the site: settings only; logic lives in ext/."""
 
+import os
+from urllib.parse import urlsplit
+
 from sphinx_gallery.sorting import ExplicitOrder
 
 project = "Deep Learning for Imaging Scientists"
 author = "Deep Learning for Imaging Scientists contributors"
 copyright = "2025, " + author
 
-extensions = ["myst_parser", "videoguide", "dlis_gallery.sphinx_setup", "sphinx_gallery.gen_gallery"]
+extensions = [
+    "myst_parser",
+    "videoguide",
+    "dlis_gallery.sphinx_setup",
+    "sphinx_gallery.gen_gallery",
+    "sphinx_sitemap",
+    "notfound.extension",
+    "site_a11y",
+]
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
 
@@ -17,6 +28,16 @@ html_title = project
 html_static_path = ["_static"]
 html_css_files = ["site.css"]
 html_copy_source = False
+
+# Hosting: the canonical address (Read the Docs sets it; GitHub Pages sets
+# DLIS_BASE_URL), a sitemap, and a 404 page whose links work from any depth.
+html_baseurl = os.environ.get(
+    "READTHEDOCS_CANONICAL_URL",
+    os.environ.get("DLIS_BASE_URL", "https://deep-learning-for-imaging-scientists.readthedocs.io/en/latest/"),
+)
+sitemap_url_scheme = "{link}"
+sitemap_excludes = ["search.html", "genindex.html", "404.html"]
+notfound_urls_prefix = urlsplit(html_baseurl).path
 
 # The gallery: examples run during the build (profile chosen by dlis_gallery).
 sphinx_gallery_conf = {

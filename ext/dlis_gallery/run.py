@@ -35,6 +35,7 @@ class ExampleRun:
     device: str
     timings: dict[str, float] = field(default_factory=dict)
     tables: dict[str, list[dict]] = field(default_factory=dict)
+    verdicts: dict[str, dict] = field(default_factory=dict)
 
     def pick(self, *, smoke: T, quick: T, full: T) -> T:
         """The setting for this run's profile."""
@@ -81,6 +82,12 @@ class ExampleRun:
         *others, network = rows
         best = max(others, key=lambda row: row[metric])
         gap = network[metric] - best[metric]
+        self.verdicts[metric] = {
+            "network": network[metric],
+            "best": best["method"],
+            "best_value": best[metric],
+        }
+        self._save()
         print(
             f"{network['method']} is {'ahead of' if gap >= 0 else 'behind'} the best classical method "
             f"({best['method']}) by {abs(gap):.3f}{unit} {metric} in this build ({self.profile} profile)."
@@ -98,6 +105,7 @@ class ExampleRun:
                 "device": self.device,
                 "timings": self.timings,
                 "tables": self.tables,
+                "verdicts": self.verdicts,
             }
             Path(folder, f"{self.name}.json").write_text(json.dumps(record, indent=1))
 

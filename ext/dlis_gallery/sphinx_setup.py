@@ -1,8 +1,9 @@
 """The gallery's side of the Sphinx build: quiet start-up and a clean slate per example.
 
 Listed in ``extensions``, it imports Keras once without TensorFlow's start-up
-noise, logs the profile the gallery runs with, and makes sure a change of
-profile re-runs the examples.  ``conf.py`` names
+noise, logs the profile the gallery runs with, makes sure a change of
+profile re-runs the examples, and keeps sphinx-gallery's pages free of CDN
+scripts so the site works offline.  ``conf.py`` names
 :func:`reset_example` in sphinx-gallery's ``reset_modules``, so every example
 starts with a cleared Keras session, fresh seeds and no open figures, whatever
 ran before it.
@@ -10,6 +11,7 @@ ran before it.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from .profile import device_name, gpu_count, select_profile
@@ -55,6 +57,18 @@ def forget_other_profiles(outputs: Path, profile: str) -> None:
     stamp.write_text(profile + "\n")
 
 
+#: The raw HTML sphinx-gallery puts on its execution-times pages: CDN scripts and
+#: styles (jQuery, DataTables, Bootstrap) that sort the table.
+CDN_TABLE_SORTER = re.compile(r"^  \.\. raw:: html\n.*?(?=^  \.\. list-table::)", re.M | re.S)
+
+
+def drop_cdn_scripts(app, docname: str, source: list[str]) -> None:
+    """Keep the execution-times pages offline: the table stays, unsorted by a CDN."""
+    if docname.rsplit("/", 1)[-1] == "sg_execution_times":
+        source[0] = CDN_TABLE_SORTER.sub("", source[0])
+
+
 def setup(app) -> dict:
     app.connect("builder-inited", prepare_gallery, priority=400)
+    app.connect("source-read", drop_cdn_scripts)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -2,8 +2,9 @@
 
 ``title`` becomes the page's title in the HTML ``<title>`` and in navigation;
 ``css_path`` and ``js_path`` are included on that page alone, through Sphinx,
-so their URLs are relative and work opened from disk; ``language`` is kept as a
-meta tag of the page.
+so their URLs are relative and work opened from disk; ``title``, ``intro_text``
+and ``video_url`` become OpenGraph and Twitter card tags, for links shared
+elsewhere; ``language`` is kept as a meta tag of the page.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from sphinx.application import Sphinx
 
 from .nodes import timestamp_reference
 from .reading import guides, shipped_files
+from .youtube import youtube_video
 
 
 def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
@@ -43,10 +45,33 @@ def on_page_context(app: Sphinx, pagename: str, templatename: str, context: dict
         app.add_css_file(css)
     if js:
         app.add_js_file(js)
+    context["metatags"] = context.get("metatags", "") + "".join(
+        f'\n<meta {kind}="{escape(name)}" content="{escape(value)}">'
+        for kind, name, value in _meta_tags(app, pagename, meta)
+    )
+
+
+def _meta_tags(app: Sphinx, pagename: str, meta) -> list[tuple[str, str, str]]:
+    """OpenGraph and Twitter card tags (for links shared elsewhere) and the guide's language."""
+    tags = []
+    if meta.title:
+        tags += [("property", "og:title", meta.title), ("name", "twitter:title", meta.title)]
+    if meta.intro_text:
+        tags += [
+            ("name", "description", meta.intro_text),
+            ("property", "og:description", meta.intro_text),
+            ("name", "twitter:description", meta.intro_text),
+        ]
+    video = youtube_video(meta.video_url) if meta.video_url else None
+    if video is not None:
+        tags += [("property", "og:type", "video.other"), ("property", "og:video", video.watch_url)]
+    if app.config.html_baseurl:
+        url = app.config.html_baseurl.rstrip("/") + "/" + app.builder.get_target_uri(pagename)
+        tags.append(("property", "og:url", url))
+    tags.append(("name", "twitter:card", "summary"))
     if meta.language:
-        context["metatags"] = context.get("metatags", "") + (
-            f'\n<meta name="videoguide-language" content="{escape(meta.language)}">'
-        )
+        tags.append(("name", "videoguide-language", meta.language))
+    return tags
 
 
 def setup_page(app: Sphinx) -> None:

@@ -95,7 +95,7 @@ with run.timed("training"):
 fig, ax = plt.subplots(figsize=(5, 3))
 ax.semilogy(history.history["loss"], label="training")
 ax.semilogy(history.history["val_loss"], label="validation")
-ax.set(xlabel="epoch", ylabel="mean squared error", title="Training curve")
+ax.set(xlabel="epoch", ylabel="mean squared error", title="Training curve: loss per epoch")
 ax.legend()
 fig.tight_layout()
 
@@ -183,6 +183,7 @@ fig, axes = plt.subplots(1, 5, figsize=(12, 3))
 for ax, method in zip(axes, shown):
     ax.imshow(np.clip(examples["gaussian"][method][crop], 0, 1), cmap="gray", vmin=0, vmax=1)
     ax.set_title(method)
+fig.suptitle("Held-out coins with Gaussian noise (sigma 0.1), cleaned by each method")
 axes[-1].imshow(held_out["coins"][crop], cmap="gray", vmin=0, vmax=1)
 axes[-1].set_title("Clean")
 for ax in axes:

@@ -111,7 +111,7 @@ with run.timed("training"):
 fig, ax = plt.subplots(figsize=(5, 3))
 ax.semilogy(history.history["loss"], label="training")
 ax.semilogy(history.history["val_loss"], label="validation")
-ax.set(xlabel="epoch", ylabel="mean squared error", title="Training curve")
+ax.set(xlabel="epoch", ylabel="mean squared error", title="Training curve: loss per epoch")
 ax.legend()
 fig.tight_layout()
 
@@ -181,7 +181,8 @@ run.table(f"Held-out scenes ({len(held_out)}), tolerance {TOLERANCE:g} px", rows
 # Touching pairs are where the methods part: circles mark true centres,
 # crosses the detections.
 image, _, centres = held_out[0]
-fig, axes = plt.subplots(1, 3, figsize=(13, 3.6))
+fig, axes = plt.subplots(1, 3, figsize=(13, 3.9))
+fig.suptitle("A held-out scene: true centres (circles) and each detector's detections (crosses)")
 for ax, method in zip(axes, tuned):
     found = detect(method, image, tuned[method])
     ax.imshow(image, cmap="gray")
@@ -199,7 +200,8 @@ fig.tight_layout()
 # detector reports, not a score.
 sky = bundled_gray("hubble_deep_field")[300:500, 400:650]
 sky = 0.2 + 0.8 * (sky - sky.min()) / (sky.max() - sky.min())
-fig, axes = plt.subplots(1, 3, figsize=(13, 3.8))
+fig, axes = plt.subplots(1, 3, figsize=(13, 4.1))
+fig.suptitle("Hubble Deep Field crop: the objects each detector reports")
 for ax, method in zip(axes, tuned):
     found = detect(method, sky, tuned[method])
     ax.imshow(sky, cmap="gray")

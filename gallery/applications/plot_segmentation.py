@@ -112,7 +112,7 @@ with run.timed("training"):
 fig, ax = plt.subplots(figsize=(5, 3))
 ax.plot(history.history["loss"], label="training")
 ax.plot(history.history["val_loss"], label="validation")
-ax.set(xlabel="epoch", ylabel="cross-entropy", title="Training curve")
+ax.set(xlabel="epoch", ylabel="cross-entropy", title="Training curve: loss per epoch")
 ax.legend()
 fig.tight_layout()
 
@@ -175,6 +175,7 @@ image, truth = held_out[0]
 fig, axes = plt.subplots(1, 5, figsize=(13, 3))
 panels = [("Micrograph", image, "gray"), ("True phases", truth, "viridis")]
 panels += [(name, methods[name](image), "viridis") for name in methods]
+fig.suptitle("A held-out synthetic micrograph: its true phases and each method's labels")
 for ax, (title, shown, cmap) in zip(axes, panels):
     ax.imshow(shown, cmap=cmap)
     ax.set_title(title)
@@ -189,7 +190,8 @@ fig.tight_layout()
 # look rather than measure.
 tissue = bundled_gray("immunohistochemistry")[:256, :256]
 tissue = 0.25 + 0.5 * (tissue - tissue.min()) / (tissue.max() - tissue.min())
-fig, axes = plt.subplots(1, 3, figsize=(9, 3))
+fig, axes = plt.subplots(1, 3, figsize=(9, 3.4))
+fig.suptitle("Immunohistochemistry sample (no ground truth): the phases each method finds")
 for ax, (title, shown, cmap) in zip(
     axes,
     [

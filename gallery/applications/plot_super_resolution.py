@@ -94,7 +94,7 @@ with run.timed("training"):
 fig, ax = plt.subplots(figsize=(5, 3))
 ax.semilogy(history.history["loss"], label="training")
 ax.semilogy(history.history["val_loss"], label="validation")
-ax.set(xlabel="epoch", ylabel="mean squared error", title="Training curve")
+ax.set(xlabel="epoch", ylabel="mean squared error", title="Training curve: loss per epoch")
 ax.legend()
 fig.tight_layout()
 
@@ -142,7 +142,8 @@ run.table(f"Held-out images ({', '.join(held_out)}), x{SCALE}, mean over images"
 # -------
 # A 60x60 crop of ``cell`` and of ``coins``: edges come back sharper from the
 # network than from either interpolation.
-fig, axes = plt.subplots(2, 4, figsize=(11, 5.6))
+fig, axes = plt.subplots(2, 4, figsize=(11, 6))
+fig.suptitle("2x2-binned crops of held-out images, upsampled by bicubic and by the network")
 for row, (name, crop) in zip(
     axes, [("cell", (slice(100, 160), slice(100, 160))), ("coins", (slice(60, 120), slice(40, 100)))]
 ):

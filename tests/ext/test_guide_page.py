@@ -170,3 +170,20 @@ def test_text_builder_renders_the_guide(build_site):
     site = build_site({"g.md": guide()}, builder="text")
     text = Path(site.outdir, "g.txt").read_text("utf-8")
     assert "A Guide Header" in text and "First idea" in text and "00:01:05" in text
+
+
+def test_guides_carry_opengraph_and_twitter_tags(build_site):
+    conf = 'extensions = ["myst_parser", "videoguide"]\nhtml_static_path = ["_static"]\n'
+    conf += 'html_baseurl = "https://example.org/site/"\n'
+    site = build_site({"guides/g.md": guide(title="T <b> & 'co'", intro="Intro & more")}, conf=conf)
+    page = site.page("guides/g")
+    assert "T <b>" not in site.html("guides/g")
+
+    def meta(attribute, name):
+        return page.find("meta", attrs={attribute: name})["content"]
+
+    assert meta("property", "og:title") == "T <b> & 'co'"
+    assert meta("property", "og:description") == meta("name", "description") == "Intro & more"
+    assert meta("property", "og:video") == "https://www.youtube.com/watch?v=abcdefghijk"
+    assert meta("property", "og:url") == "https://example.org/site/guides/g.html"
+    assert meta("name", "twitter:card") == "summary"

@@ -62,6 +62,7 @@ def test_each_example_runs_and_measures_its_table(path, tmp_path):
     saved = run_example(path, tmp_path)
     assert saved["profile"] == "smoke"
     assert saved["timings"]["training"] > 0
+    assert saved["verdicts"], "the example says how the network compares with the best classical method"
     (rows,) = saved["tables"].values()
     assert len(rows) >= 3, "the network and at least two classical methods"
     for row in rows:

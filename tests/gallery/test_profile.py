@@ -58,3 +58,13 @@ def test_verdict_measures_against_the_best_other_row(capsys):
     gap = _run().verdict(rows, "F1")
     assert gap == pytest.approx(-0.05)
     assert "Net is behind the best classical method (B) by 0.050 F1" in capsys.readouterr().out
+
+
+def test_verdicts_are_saved_with_the_tables(tmp_path, monkeypatch):
+    monkeypatch.setenv("DLIS_METRICS_DIR", str(tmp_path))
+    rows = [{"method": "A", "F1": 0.8}, {"method": "Net", "F1": 0.85}]
+    run = _run()
+    run.table("t", rows)
+    run.verdict(rows, "F1")
+    saved = json.loads((tmp_path / "x.json").read_text())
+    assert saved["verdicts"] == {"F1": {"network": 0.85, "best": "A", "best_value": 0.8}}

@@ -31,3 +31,20 @@ def test_a_new_profile_makes_every_example_run_again(tmp_path):
     assert checksum.exists(), "same profile: sphinx-gallery's cache is kept"
     forget_other_profiles(tmp_path, "quick")
     assert not checksum.exists()
+
+
+def test_execution_times_pages_lose_their_cdn_scripts_but_keep_the_table():
+    from dlis_gallery.sphinx_setup import drop_cdn_scripts
+
+    page = (
+        "Times\n=====\n\n.. container::\n\n  .. raw:: html\n\n"
+        '    <script src="https://code.jquery.com/jquery-3.7.0.js"></script>\n\n'
+        "  .. list-table::\n   :header-rows: 1\n\n   * - Example\n"
+    )
+    source = [page]
+    drop_cdn_scripts(None, "auto_examples/sg_execution_times", source)
+    assert "https://" not in source[0]
+    assert "  .. list-table::\n   :header-rows: 1" in source[0]
+    other = [page]
+    drop_cdn_scripts(None, "guides/other", other)
+    assert other == [page]

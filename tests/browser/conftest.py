@@ -1,0 +1,137 @@
+"""Fixtures for the browser tests: the real site, built in the smoke profile, served
+from a loopback server and opened from disk, in Debian's Chromium driven by Playwright.
+
+Every request that leaves the machine is recorded and refused, except the
+privacy-enhanced YouTube embed, which gets a stub page that records the
+messages the guide page sends to its player.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass, field
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
+if not CHROMIUM.exists():
+    pytest.skip("Debian's chromium is not installed", allow_module_level=True)
+
+#: The flags that work on this project's machines (see the env notes).
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+EMBED_HOST = "https://www.youtube-nocookie.com/"
+STUB_PLAYER = (
+    "<!doctype html><title>stub player</title>"
+    "<script>window.received = []; addEventListener('message', e => window.received.push(e.data));</script>"
+)
+ARTIFACTS = ROOT / "test-artifacts" / "browser"
+GUIDE = "guides/dragonfly-daily-15.html"
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    """The whole site, built from a copy of docs/ and gallery/ in the smoke profile."""
+    work = tmp_path_factory.mktemp("site")
+    ignore = shutil.ignore_patterns("_build", "auto_examples", "sg_execution_times.rst", "__pycache__")
+    shutil.copytree(ROOT / "docs", work / "docs", ignore=ignore)
+    shutil.copytree(ROOT / "gallery", work / "gallery", ignore=ignore)
+    env = {**os.environ, "DLIS_PROFILE": "smoke", "MPLBACKEND": "Agg", "TF_CPP_MIN_LOG_LEVEL": "3"}
+    env["DLIS_BASE_URL"] = "http://127.0.0.1/"  # served from the root, as the test server does
+    command = [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html", "docs", "html"]
+    done = subprocess.run(command, cwd=work, env=env, capture_output=True, text=True, timeout=1200)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return work / "html"
+
+
+@pytest.fixture(scope="session")
+def server(site):
+    """The site served over http from 127.0.0.1 (a hosted site, as readers meet it)."""
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with playwright_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
+
+
+@dataclass
+class Visit:
+    """A browser context whose outside requests are recorded (and refused)."""
+
+    context: object
+    outside: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+
+    def page(self):
+        page = self.context.new_page()
+        page.on(
+            "console", lambda message: message.type == "error" and self.console_errors.append(message.text)
+        )
+        page.on("pageerror", lambda error: self.console_errors.append(str(error)))
+        return page
+
+
+@pytest.fixture
+def visit(browser):
+    """Open a fresh context: ``visit(**context_options)``."""
+    contexts = []
+
+    def open_context(**options) -> Visit:
+        context = browser.new_context(**options)
+        contexts.append(context)
+        recorder = Visit(context)
+
+        def route(route):
+            url = route.request.url
+            if url.startswith(("http://127.0.0.1", "file://", "data:")):
+                route.continue_()
+                return
+            recorder.outside.append(url)
+            if url.startswith(EMBED_HOST):
+                route.fulfill(status=200, content_type="text/html", body=STUB_PLAYER)
+            else:
+                route.abort()
+
+        context.route("**/*", route)
+        return recorder
+
+    yield open_context
+    for context in contexts:
+        context.close()
+
+
+def artifact(name: str) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS / name
