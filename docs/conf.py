@@ -17,11 +17,13 @@ extensions = [
     "sphinx_sitemap",
     "notfound.extension",
     "site_a11y",
+    "offline_math",
 ]
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
 
-myst_enable_extensions = ["colon_fence", "deflist"]
+myst_enable_extensions = ["colon_fence", "deflist", "dollarmath"]
+html_math_renderer = "offline_math"  # no MathJax CDN: formulas are drawn at build time
 
 html_theme = "furo"
 html_title = project
