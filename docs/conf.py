@@ -46,7 +46,10 @@ sphinx_gallery_conf = {
     "examples_dirs": ["../gallery"],
     "gallery_dirs": ["auto_examples"],
     "filename_pattern": r"/plot_",
-    "subsection_order": ExplicitOrder(["../gallery/applications"]),
+    "ignore_pattern": r"__init__\.py|/_",  # _workflow.py is shared code, not an example
+    "subsection_order": ExplicitOrder(
+        ["../gallery/applications", "../gallery/concepts", "../gallery/workflow"]
+    ),
     "within_subsection_order": "FileNameSortKey",
     "abort_on_example_error": True,
     "reset_modules": ("matplotlib", "dlis_gallery.sphinx_setup.reset_example"),
@@ -57,3 +60,5 @@ sphinx_gallery_conf = {
     "min_reported_time": 0,
     "junit": "../_build/gallery-junit.xml",
 }
+# Galleries whose examples build on each other: any change re-runs all of them.
+dlis_chained_gallery_dirs = ["auto_examples/workflow"]

@@ -76,9 +76,12 @@ class ExampleRun:
             print("  ".join(value.ljust(width) for value, width in zip(line, widths, strict=True)))
         self._save()
 
-    def verdict(self, rows: list[dict], metric: str, unit: str = "") -> float:
+    def verdict(
+        self, rows: list[dict], metric: str, unit: str = "", against: str = "classical method"
+    ) -> float:
         """Print how far the last row (the network) is ahead of the best other row on
-        ``metric`` (higher is better), and return that gap."""
+        ``metric`` (higher is better), and return that gap.  ``against`` names what
+        the other rows are."""
         *others, network = rows
         best = max(others, key=lambda row: row[metric])
         gap = network[metric] - best[metric]
@@ -89,7 +92,7 @@ class ExampleRun:
         }
         self._save()
         print(
-            f"{network['method']} is {'ahead of' if gap >= 0 else 'behind'} the best classical method "
+            f"{network['method']} is {'ahead of' if gap >= 0 else 'behind'} the best {against} "
             f"({best['method']}) by {abs(gap):.3f}{unit} {metric} in this build ({self.profile} profile)."
         )
         return gap
@@ -111,7 +114,9 @@ class ExampleRun:
 
 
 def _cell(value) -> str:
-    return f"{value:.3f}" if isinstance(value, float) else str(value)
+    if not isinstance(value, float):
+        return str(value)
+    return f"{value:.2e}" if value and abs(value) < 1e-2 else f"{value:.3f}"
 
 
 def start_run(name: str) -> ExampleRun:

@@ -11,6 +11,7 @@ ran before it.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 
@@ -42,12 +43,27 @@ def prepare_gallery(app) -> None:
     gpus = gpu_count()
     profile = select_profile(gpus=lambda: gpus)
     print(f"Gallery: Keras backend {keras.backend.backend()}, {device_name(gpus)}, {profile} profile")
-    for folder in app.config.sphinx_gallery_conf.get("gallery_dirs", []):
+    conf = app.config.sphinx_gallery_conf
+    for examples, folder in zip(conf.get("examples_dirs", []), conf.get("gallery_dirs", []), strict=False):
         forget_other_profiles(Path(app.srcdir, folder), profile)
+        for chained in app.config.dlis_chained_gallery_dirs:
+            if Path(chained).parent == Path(folder):
+                sources = Path(app.srcdir, examples, Path(chained).name)
+                forget_other_profiles(Path(app.srcdir, chained), f"{profile} {sources_digest(sources)}")
+
+
+def sources_digest(folder: Path) -> str:
+    """A hash of every Python file in ``folder``: examples that build on each other
+    must all run again when any of them changes."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.glob("*.py")):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def forget_other_profiles(outputs: Path, profile: str) -> None:
-    """Drop sphinx-gallery's checksums in ``outputs`` unless they were made by ``profile``."""
+    """Drop sphinx-gallery's checksums in ``outputs`` unless they were made by ``profile``
+    (a profile name, possibly with a digest of the sources)."""
     stamp = outputs / PROFILE_STAMP
     if stamp.is_file() and stamp.read_text().strip() == profile:
         return
@@ -69,6 +85,7 @@ def drop_cdn_scripts(app, docname: str, source: list[str]) -> None:
 
 
 def setup(app) -> dict:
+    app.add_config_value("dlis_chained_gallery_dirs", [], "env")
     app.connect("builder-inited", prepare_gallery, priority=400)
     app.connect("source-read", drop_cdn_scripts)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

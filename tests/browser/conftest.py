@@ -51,7 +51,9 @@ GUIDE = "guides/dragonfly-daily-15.html"
 def site(tmp_path_factory) -> Path:
     """The whole site, built from a copy of docs/ and gallery/ in the smoke profile."""
     work = tmp_path_factory.mktemp("site")
-    ignore = shutil.ignore_patterns("_build", "auto_examples", "sg_execution_times.rst", "__pycache__")
+    ignore = shutil.ignore_patterns(
+        "_build", "auto_examples", "sg_execution_times.rst", "__pycache__", ".store"
+    )
     shutil.copytree(ROOT / "docs", work / "docs", ignore=ignore)
     shutil.copytree(ROOT / "gallery", work / "gallery", ignore=ignore)
     env = {**os.environ, "DLIS_PROFILE": "smoke", "MPLBACKEND": "Agg", "TF_CPP_MIN_LOG_LEVEL": "3"}

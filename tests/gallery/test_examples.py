@@ -37,19 +37,23 @@ def run_example(path: Path, metrics: Path) -> dict:
     return json.loads(saved.read_text())
 
 
-def test_there_is_an_example_per_application():
-    names = {path.stem for path in EXAMPLES}
-    assert {"plot_denoising", "plot_segmentation", "plot_object_detection", "plot_super_resolution"} <= names
+def test_there_is_an_example_per_application_and_per_concept():
+    names = {f"{path.parent.name}/{path.stem}" for path in EXAMPLES}
+    applications = ("denoising", "segmentation", "object_detection", "super_resolution")
+    assert {f"applications/plot_{name}" for name in applications} <= names
+    concepts = ("neural_network", "perceptron", "multilayer_perceptron", "convolutional_network", "unet")
+    concepts += ("autoencoder", "backpropagation")
+    assert {f"concepts/plot_{number}_{name}" for number, name in enumerate(concepts, 1)} <= names
 
 
-@pytest.mark.parametrize("path", EXAMPLES, ids=lambda path: path.stem)
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda path: f"{path.parent.name}/{path.stem}")
 def test_each_example_declares_a_moment_of_the_guide(path):
     moments = TIMESTAMP_ROLE.findall(path.read_text("utf-8"))
     assert moments, f"{path.name} has no :timestamp:`HH:MM:SS </guides/dragonfly-daily-15>`"
     assert all(f"[{moment}]" in SEED.read_text("utf-8") for moment in moments)
 
 
-@pytest.mark.parametrize("path", EXAMPLES, ids=lambda path: path.stem)
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda path: f"{path.parent.name}/{path.stem}")
 def test_each_example_uses_only_the_keras_api(path):
     source = path.read_text("utf-8")
     assert not re.search(r"^\s*(import|from) (tensorflow|torch|jax)\b", source, re.M)
@@ -57,17 +61,29 @@ def test_each_example_uses_only_the_keras_api(path):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("path", EXAMPLES, ids=lambda path: path.stem)
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda path: f"{path.parent.name}/{path.stem}")
 def test_each_example_runs_and_measures_its_table(path, tmp_path):
     saved = run_example(path, tmp_path)
     assert saved["profile"] == "smoke"
-    assert saved["timings"]["training"] > 0
-    assert saved["verdicts"], "the example says how the network compares with the best classical method"
+    assert saved["tables"], "every example prints what it measured"
+    for rows in saved["tables"].values():
+        for row in rows:
+            numbers = [value for value in row.values() if isinstance(value, float | int)]
+            assert numbers and all(math.isfinite(value) for value in numbers)
+    if path.parent.name == "applications":
+        assert saved["timings"]["training"] > 0
+        assert saved["verdicts"], "the example says how the network compares with the best classical method"
+        (rows,) = saved["tables"].values()
+        assert len(rows) >= 3, "the network and at least two classical methods"
+
+
+@pytest.mark.slow
+def test_hand_gradients_agree_with_autodiff_and_finite_differences(tmp_path):
+    saved = run_example(GALLERY / "concepts" / "plot_7_backpropagation.py", tmp_path)
     (rows,) = saved["tables"].values()
-    assert len(rows) >= 3, "the network and at least two classical methods"
-    for row in rows:
-        values = [value for key, value in row.items() if key != "method"]
-        assert values and all(math.isfinite(value) for value in values)
+    autodiff, finite = (row["relative difference"] for row in rows)
+    assert autodiff < 1e-5, "float32 autodiff agrees with the hand-derived gradients"
+    assert finite < 1e-7, "float64 finite differences agree with the hand-derived gradients"
 
 
 @pytest.mark.slow

@@ -68,3 +68,9 @@ def test_verdicts_are_saved_with_the_tables(tmp_path, monkeypatch):
     run.verdict(rows, "F1")
     saved = json.loads((tmp_path / "x.json").read_text())
     assert saved["verdicts"] == {"F1": {"network": 0.85, "best": "A", "best_value": 0.8}}
+
+
+def test_tiny_values_are_printed_in_scientific_notation(capsys):
+    _run().table("t", [{"method": "a", "difference": 3.2e-8, "PSNR": 27.5123, "zero": 0.0}])
+    printed = capsys.readouterr().out
+    assert "3.20e-08" in printed and "27.512" in printed and "0.000" in printed

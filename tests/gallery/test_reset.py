@@ -48,3 +48,19 @@ def test_execution_times_pages_lose_their_cdn_scripts_but_keep_the_table():
     other = [page]
     drop_cdn_scripts(None, "guides/other", other)
     assert other == [page]
+
+
+def test_chained_examples_rerun_when_any_of_them_changes(tmp_path):
+    from dlis_gallery.sphinx_setup import forget_other_profiles, sources_digest
+
+    sources, outputs = tmp_path / "workflow", tmp_path / "out"
+    sources.mkdir()
+    (sources / "plot_1_a.py").write_text("a = 1\n")
+    (sources / "plot_2_b.py").write_text("b = 2\n")
+    forget_other_profiles(outputs, f"quick {sources_digest(sources)}")
+    (outputs / "plot_2_b.py.md5").write_text("abc")
+    forget_other_profiles(outputs, f"quick {sources_digest(sources)}")
+    assert (outputs / "plot_2_b.py.md5").exists(), "nothing changed: the cache stays"
+    (sources / "plot_1_a.py").write_text("a = 2\n")
+    forget_other_profiles(outputs, f"quick {sources_digest(sources)}")
+    assert not (outputs / "plot_2_b.py.md5").exists(), "step 1 changed: step 2 runs again"

@@ -1,0 +1,70 @@
+"""What the workflow steps share: where a step keeps what it made, and how a later
+step gets it back.
+
+A step saves its results (arrays, a Keras model) under a fingerprint of its own
+source and of every earlier step's, plus the profile and the Keras backend.
+A later step asks for a result by the step that makes it; when that result is
+missing, or was made by older code, the making step is run again (quietly)
+first.  So each page runs alone, and an edited step never leaves a later page
+with stale results.  This file is not an example: its name starts with ``_``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import os
+import runpy
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+STORE = Path(os.environ.get("DLIS_WORKFLOW_STORE", HERE / ".store"))
+
+
+def _steps_up_to(step: str) -> list[Path]:
+    return sorted(path for path in HERE.glob("plot_*.py") if path.name <= step)
+
+
+def fingerprint(step: str) -> str:
+    """A hash of ``step``, every earlier step, this file, the profile and the backend."""
+    import keras
+
+    from dlis_gallery.profile import select_profile
+
+    digest = hashlib.sha256()
+    for path in [*_steps_up_to(step), Path(__file__)]:
+        digest.update(path.read_bytes())
+    digest.update(f"{select_profile()} {keras.backend.backend()}".encode())
+    return digest.hexdigest()[:16]
+
+
+def output(step: str, name: str) -> Path:
+    """Where ``step`` saves its result ``name``."""
+    folder = STORE / fingerprint(step)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / name
+
+
+def result(step: str, name: str) -> Path:
+    """The result ``name`` of ``step``, made again first when missing or stale."""
+    path = STORE / fingerprint(step) / name
+    if not path.exists():
+        definitions(step)
+    return path
+
+
+def definitions(step: str) -> dict:
+    """Run ``step`` quietly and return what it defined (its functions, its variables)."""
+    import matplotlib.pyplot as plt
+
+    quiet = {**os.environ}
+    os.environ.pop("DLIS_METRICS_DIR", None)  # its tables are not this page's
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            found = runpy.run_path(str(HERE / step), run_name="workflow_step")
+    finally:
+        os.environ.clear()
+        os.environ.update(quiet)
+        plt.close("all")
+    return found

@@ -1,0 +1,77 @@
+"""
+Step 5, optimization: what number is the network minimising?
+============================================================
+
+Training needs one number that says how wrong the network is: the cost
+function (:timestamp:`00:13:17 </guides/dragonfly-daily-15#step-optimization>`).
+For "particle or not" in every pixel, it is the binary cross-entropy. We write
+it out, compute it by hand for the trained model of step 4, check it against
+Keras, and look at where in an image the cost comes from.
+"""
+
+# %%
+# Setup
+# -----
+import keras
+import matplotlib.pyplot as plt
+import numpy as np
+from _workflow import result
+
+from dlis_gallery import start_run
+
+run = start_run("workflow_5_optimization")
+data = np.load(result("plot_1_data_input.py", "micrographs.npz"))
+model = keras.saving.load_model(result("plot_4_model_training.py", "unet.keras"))
+
+# %%
+# The cost function, written out
+# ------------------------------
+# The network gives each pixel a score :math:`z`; the sigmoid
+# :math:`p = 1 / (1 + e^{-z})` turns it into a probability of "particle". With
+# the true label :math:`y` (1 or 0), over all :math:`N` pixels:
+#
+# .. math:: L = -\frac{1}{N} \sum_{i=1}^{N} \left[ y_i \log p_i + (1 - y_i) \log (1 - p_i) \right]
+#
+# A confident right answer costs almost nothing; a confident wrong one costs a
+# lot.
+images, masks = data["validation_images"][..., None], data["validation_masks"][..., None].astype("float32")
+scores = keras.ops.convert_to_numpy(model(images))
+probability = 1 / (1 + np.exp(-scores.astype("float64")))
+per_pixel = -(masks * np.log(probability) + (1 - masks) * np.log(1 - probability))
+by_hand = float(per_pixel.mean())
+by_keras = float(keras.ops.convert_to_numpy(keras.losses.BinaryCrossentropy(from_logits=True)(masks, scores)))
+run.table(
+    "Cost of the trained U-Net on the validation micrographs",
+    [
+        {"method": "written out in NumPy", "cross-entropy": by_hand},
+        {"method": "keras.losses.BinaryCrossentropy", "cross-entropy": by_keras},
+        {"method": "a network that always says 50 %", "cross-entropy": float(np.log(2))},
+    ],
+)
+
+# %%
+# Where the cost comes from
+# -------------------------
+# Almost all of it sits on particle edges, where blur makes the answer
+# uncertain; training will keep pushing there.
+fig, axes = plt.subplots(1, 3, figsize=(11, 3.6))
+fig.suptitle("A validation micrograph, the network's probability of particle, and the cost of each pixel")
+for ax, (title, shown, cmap) in zip(
+    axes,
+    [
+        ("micrograph", images[0, ..., 0], "gray"),
+        ("probability of particle", probability[0, ..., 0], "viridis"),
+        ("cost per pixel", per_pixel[0, ..., 0], "magma"),
+    ],
+):
+    ax.imshow(shown, cmap=cmap)
+    ax.set_title(title)
+    ax.set_axis_off()
+fig.tight_layout()
+
+# %%
+# Conclusion
+# ----------
+# The number Keras minimises is exactly the formula above. Optimisation means
+# changing the weights to make it smaller; how to know *which way* to change
+# them is step 6.

@@ -1,0 +1,58 @@
+"""The workflow steps: each runs alone, and an edited step never leaves stale results."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT, SEED
+from tests.gallery.test_examples import run_example
+
+WORKFLOW = ROOT / "gallery" / "workflow"
+STEPS = ["Data Input", "Network Selection", "Training Data", "Model Training", "Optimization"]
+STEPS += ["Backpropagation", "Iteration", "Validation", "Application"]
+
+
+def test_one_page_per_step_of_the_guide_in_order():
+    pages = sorted(path.name for path in WORKFLOW.glob("plot_*.py"))
+    assert len(pages) == 9 and all(name.startswith(f"plot_{n}_") for n, name in enumerate(pages, 1))
+    for page, step in zip(pages, STEPS, strict=True):
+        anchor = "step-" + step.lower().replace(" ", "-")
+        assert f"#{anchor}>`" in (WORKFLOW / page).read_text("utf-8"), (page, anchor)
+        assert f"**{step} [" in SEED.read_text("utf-8")
+
+
+def _fingerprint(folder, step):
+    code = f"import sys; sys.path.insert(0, {str(folder)!r}); import _workflow"
+    code += f"; print(_workflow.fingerprint({step!r}))"
+    code = code.replace("; ", "\n")
+    env = {**os.environ, "DLIS_PROFILE": "smoke"}
+    return subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    ).stdout
+
+
+def test_editing_a_step_changes_what_later_steps_reuse(tmp_path):
+    copy = tmp_path / "workflow"
+    shutil.copytree(WORKFLOW, copy, ignore=shutil.ignore_patterns(".store", "__pycache__"))
+    before = _fingerprint(copy, "plot_4_model_training.py")
+    with open(copy / "plot_9_application.py", "a") as later:
+        later.write("\n# a later step changed\n")
+    assert _fingerprint(copy, "plot_4_model_training.py") == before
+    with open(copy / "plot_2_network_selection.py", "a") as earlier:
+        earlier.write("\n# an earlier step changed\n")
+    assert _fingerprint(copy, "plot_4_model_training.py") != before
+
+
+@pytest.mark.slow
+def test_the_last_step_runs_alone_with_nothing_saved(tmp_path, monkeypatch):
+    monkeypatch.setenv("DLIS_WORKFLOW_STORE", str(tmp_path / "empty-store"))
+    saved = run_example(WORKFLOW / "plot_9_application.py", tmp_path / "metrics")
+    (rows,) = saved["tables"].values()
+    assert [row["method"] for row in rows] == ["true particles", "U-Net, tiled"]
+    made = {path.name for path in (tmp_path / "empty-store").rglob("*")}
+    assert {"micrographs.npz", "unet.keras"} <= made, "it re-made the data and the model it needed"
