@@ -46,7 +46,7 @@ sphinx_gallery_conf = {
     "examples_dirs": ["../gallery"],
     "gallery_dirs": ["auto_examples"],
     "filename_pattern": r"/plot_",
-    "ignore_pattern": r"__init__\.py|/_",  # _workflow.py is shared code, not an example
+    "ignore_pattern": r"__init__\.py|(^|/)_[^/]*\.py$",  # _workflow.py is shared code, not an example
     "subsection_order": ExplicitOrder(
         ["../gallery/applications", "../gallery/concepts", "../gallery/workflow"]
     ),

@@ -3,7 +3,9 @@
 TensorFlow's C++ side prints cuInit, oneDNN and absl messages to the process's
 standard error before any Python setting can stop them; ``TF_CPP_MIN_LOG_LEVEL``
 silences only what comes later.  Importing the backend once with the error
-stream pointed at /dev/null keeps the build log to what matters.
+stream pointed at /dev/null keeps the build log to what matters; TensorFlow's
+Python logger is kept to errors (it warns about retracing, for example, when
+an example builds several small models in a loop).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ def quiet_keras():
                 import tensorflow as tf
 
                 tf.config.list_physical_devices("GPU")  # cuInit's messages, now
+                tf.get_logger().setLevel("ERROR")  # retracing notices are not the reader's business
         finally:
             os.dup2(saved, 2)
             os.close(saved)

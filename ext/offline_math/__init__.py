@@ -44,6 +44,8 @@ def svg_of(latex: str, size: float) -> str:
 def _render(translator, latex: str, size: float, tag: str, node: nodes.Node) -> None:
     try:
         svg = svg_of(latex.strip(), size)
+        if tag == "span":  # inline: sit on the text's line, not above it
+            svg = svg.replace("<svg ", '<svg style="vertical-align: middle" ', 1)
     except ValueError as err:
         logger.warning(f"cannot draw math {latex!r}: {err}", location=node, type="offline_math")
         svg = f"<code>{escape(latex)}</code>"
