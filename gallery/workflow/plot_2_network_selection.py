@@ -12,6 +12,7 @@ their size, and whether they take images of any size, and pick one.
 # Setup
 # -----
 import keras
+import matplotlib.pyplot as plt
 from keras import layers
 
 from dlis_gallery import start_run
@@ -86,6 +87,21 @@ rows = [
     },
 ]
 run.table("Candidates for labelling every pixel", rows)
+
+fig, (size, sight) = plt.subplots(1, 2, figsize=(10, 3.2))
+fig.suptitle("The three candidates: how many weights they train, and how far each output pixel sees")
+names = ["dense", "plain CNN", "U-Net"]
+size.bar(names, [row["weights"] for row in rows], color=["0.6", "0.6", "teal"])
+size.set(yscale="log", ylabel="weights")
+sight.bar(
+    names,
+    [64, rows[1]["receptive field (px)"], rows[2]["receptive field (px)"]],
+    color=["0.6", "0.6", "teal"],
+)
+sight.axhline(0.05 * 128, color="crimson", ls=":", label="typical particle size")
+sight.set(ylabel="receptive field (pixels)")
+sight.legend(fontsize="small")
+fig.tight_layout()
 
 # %%
 # Conclusion
