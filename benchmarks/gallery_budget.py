@@ -94,7 +94,8 @@ def summary(metrics: dict) -> str:
 
 def docs_rows(env: dict) -> list[str]:
     out = ROOT / "docs" / "_build" / "bench-html"
-    for generated in (out, ROOT / "docs" / "auto_examples", ROOT / "docs" / "sg_execution_times.rst"):
+    generated_paths = (out, ROOT / "docs" / "auto_examples", ROOT / "docs" / "sg_execution_times.rst")
+    for generated in (*generated_paths, ROOT / "gallery" / "workflow" / ".store"):
         if generated.is_dir():
             shutil.rmtree(generated)
         elif generated.exists():
