@@ -28,6 +28,7 @@ from skimage.metrics import peak_signal_noise_ratio, structural_similarity
 from skimage.restoration import denoise_nl_means, denoise_tv_chambolle, denoise_wavelet, estimate_sigma
 
 from dlis_gallery import start_run
+from dlis_gallery.figures import training_curve
 from dlis_gallery.images import bundled_gray, random_patches
 
 run = start_run("denoising")
@@ -92,12 +93,7 @@ with run.timed("training"):
         callbacks=[run.epoch_log(EPOCHS)],
     )
 
-fig, ax = plt.subplots(figsize=(5, 3))
-ax.semilogy(history.history["loss"], label="training")
-ax.semilogy(history.history["val_loss"], label="validation")
-ax.set(xlabel="epoch", ylabel="mean squared error", title="Training curve: loss per epoch")
-ax.legend()
-fig.tight_layout()
+training_curve(history, "mean squared error", log=True)
 
 # %%
 # The validation loss follows the training loss: the network is not memorising

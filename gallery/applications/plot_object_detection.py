@@ -29,6 +29,7 @@ from skimage.feature import blob_log, peak_local_max
 from skimage.filters import gaussian
 
 from dlis_gallery import start_run
+from dlis_gallery.figures import training_curve
 from dlis_gallery.images import bundled_gray
 
 run = start_run("object_detection")
@@ -108,12 +109,7 @@ with run.timed("training"):
         verbose=0,
         callbacks=[run.epoch_log(EPOCHS)],
     )
-fig, ax = plt.subplots(figsize=(5, 3))
-ax.semilogy(history.history["loss"], label="training")
-ax.semilogy(history.history["val_loss"], label="validation")
-ax.set(xlabel="epoch", ylabel="mean squared error", title="Training curve: loss per epoch")
-ax.legend()
-fig.tight_layout()
+training_curve(history, "mean squared error", log=True)
 
 # %%
 # Three detectors, each with its knobs tuned

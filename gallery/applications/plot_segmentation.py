@@ -23,6 +23,7 @@ from keras import layers
 from skimage.filters import gaussian, threshold_multiotsu
 
 from dlis_gallery import start_run
+from dlis_gallery.figures import training_curve
 from dlis_gallery.images import bundled_gray
 
 run = start_run("segmentation")
@@ -109,12 +110,7 @@ with run.timed("training"):
         verbose=0,
         callbacks=[run.epoch_log(EPOCHS)],
     )
-fig, ax = plt.subplots(figsize=(5, 3))
-ax.plot(history.history["loss"], label="training")
-ax.plot(history.history["val_loss"], label="validation")
-ax.set(xlabel="epoch", ylabel="cross-entropy", title="Training curve: loss per epoch")
-ax.legend()
-fig.tight_layout()
+training_curve(history, "cross-entropy")
 
 # %%
 # Classical methods

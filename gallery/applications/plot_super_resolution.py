@@ -25,6 +25,7 @@ from skimage.metrics import peak_signal_noise_ratio, structural_similarity
 from skimage.transform import resize
 
 from dlis_gallery import start_run
+from dlis_gallery.figures import training_curve
 from dlis_gallery.images import bundled_gray, random_patches
 
 run = start_run("super_resolution")
@@ -91,12 +92,7 @@ with run.timed("training"):
         verbose=0,
         callbacks=[run.epoch_log(EPOCHS)],
     )
-fig, ax = plt.subplots(figsize=(5, 3))
-ax.semilogy(history.history["loss"], label="training")
-ax.semilogy(history.history["val_loss"], label="validation")
-ax.set(xlabel="epoch", ylabel="mean squared error", title="Training curve: loss per epoch")
-ax.legend()
-fig.tight_layout()
+training_curve(history, "mean squared error", log=True)
 
 # %%
 # Evaluate on held-out images

@@ -14,11 +14,11 @@ and save the model in Keras format for the steps after this one.
 # -----
 import json
 
-import matplotlib.pyplot as plt
 import numpy as np
 from _workflow import definitions, output, result
 
 from dlis_gallery import start_run
+from dlis_gallery.figures import training_curve
 
 run = start_run("workflow_4_model_training")
 STEP = "plot_4_model_training.py"
@@ -64,12 +64,7 @@ run.table(
 # %%
 # The loss falls
 # --------------
-fig, ax = plt.subplots(figsize=(5, 3.2))
-ax.plot(history.history["loss"], "o-", label="training pairs")
-ax.plot(history.history["val_loss"], "o-", label="validation pairs")
-ax.set(xlabel="epoch", ylabel="cross-entropy", title="Training curve: loss per epoch")
-ax.legend()
-fig.tight_layout()
+training_curve(history, "cross-entropy")
 
 # %%
 # Conclusion
