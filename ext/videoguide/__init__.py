@@ -13,10 +13,12 @@ from pathlib import Path
 from sphinx.application import Sphinx
 
 from .cards import setup_cards
+from .messages import setup_messages
 from .nodes import setup_nodes
 from .page import setup_page
 from .reading import setup_reading
 from .role import setup_role
+from .strings import setup_strings
 from .transforms import setup_transforms
 
 __version__ = "0.1.0"
@@ -34,7 +36,9 @@ def add_static(app: Sphinx) -> None:
 
 
 def setup(app: Sphinx) -> dict:
+    setup_messages(app)
     setup_nodes(app)
+    setup_strings(app)
     setup_reading(app)
     setup_transforms(app)
     setup_role(app)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from docutils import nodes
 from sphinx.application import Sphinx
 
+from .messages import _
 from .reading import guides
 from .role import moments
 from .store import SECTIONS
@@ -50,7 +51,8 @@ def place_cards(app: Sphinx, doctree: nodes.document, guide: str) -> None:
 def _card(app: Sphinx, guide: str, pages: list[str]) -> nodes.container:
     card = nodes.container(classes=["videoguide-examples"])
     line = nodes.paragraph()
-    line += nodes.strong("Run it: ", "Run it: ")
+    label = _("Run it: ")
+    line += nodes.strong(label, label)
     for number, page in enumerate(pages):
         if number:
             line += nodes.Text(" · ")

@@ -12,6 +12,7 @@ from __future__ import annotations
 from docutils import nodes
 from sphinx.application import Sphinx
 
+from .messages import _
 from .timestamps import Timestamp
 from .youtube import is_http_url, link_at, youtube_video
 
@@ -54,7 +55,7 @@ def player(video_url: str, title: str) -> nodes.Element:
     also what the facade's children say to builders other than HTML.
     """
     fallback = nodes.paragraph(classes=["videoguide-video-link"])
-    fallback += nodes.Text("Video: ")
+    fallback += nodes.Text(_("Video: "))
     fallback += nodes.reference(title, title, refuri=video_url)
     video = youtube_video(video_url)
     if video is None:
@@ -91,14 +92,16 @@ def visit_player_html(self, node: video_player) -> None:
         "data-embed-url": node["embed_url"],
         "data-watch-url": node["watch_url"],
         "data-video-title": node["title"],
+        "data-offline-hint": _("Opens the video on YouTube"),
     }
+    action = self.encode(_("Play video"))
     self.body.append(self.starttag(node, "div", "", **data))
     self.body.append(
         f'<a class="videoguide-facade" href="{self.attval(node["watch_url"])}"'
         f' target="{NEW_TAB["target"]}" rel="{NEW_TAB["rel"]}">'
         '<span class="videoguide-play" aria-hidden="true"></span>'
         '<span class="videoguide-facade-text">'
-        '<span class="videoguide-facade-action">Play video</span> '
+        f'<span class="videoguide-facade-action">{action}</span> '
         f'<span class="videoguide-facade-title">{self.encode(node["title"])}</span>'
         "</span></a></div>\n"
     )

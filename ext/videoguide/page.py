@@ -20,12 +20,15 @@ from .youtube import youtube_video
 
 
 def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
-    """Name the page by its ``title`` in navigation and keep timestamps out of its
-    table of contents (this runs after Sphinx's own collectors)."""
+    """Name the page by its ``title`` in navigation, record its ``language`` in the
+    page's metadata, and keep timestamps out of its table of contents (this runs
+    after Sphinx's own collectors)."""
     docname = app.env.docname
     meta = guides(app.env).get(docname)
     if meta is None:
         return
+    if meta.language:  # where MyST would have put it, had the front matter reached it
+        app.env.metadata[docname]["language"] = meta.language
     if meta.title:
         app.env.titles[docname] = nodes.title(meta.title, meta.title)
         app.env.longtitles[docname] = nodes.title(meta.title, meta.title)

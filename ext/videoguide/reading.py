@@ -17,6 +17,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxRole
+from sphinx.util.i18n import docname_to_domain
 
 from .frontmatter import FrontMatterError, GuideMeta, read_front_matter, validate
 from .store import GUIDES
@@ -81,6 +82,15 @@ def _validated_meta(app: Sphinx, docname: str, front) -> GuideMeta:
             front.lines.get(("video_url",), 1),
             "video",
         )
+    if meta.language and not _has_translation(app, docname, meta.language):
+        warn(
+            f"the guide declares language {meta.language!r}, but no locale directory "
+            f"({', '.join(app.config.locale_dirs)}) holds a translation of it: it is published "
+            f"in its source language ({app.config.videoguide_source_language}) only",
+            docname,
+            front.lines.get(("language",), 1),
+            "language",
+        )
     for key in ("css_path", "js_path"):
         path = getattr(meta, key)
         if path and not _shipped(app, path):
@@ -91,6 +101,20 @@ def _validated_meta(app: Sphinx, docname: str, front) -> GuideMeta:
                 "static",
             )
     return meta
+
+
+def _has_translation(app: Sphinx, docname: str, language: str) -> bool:
+    """True when ``language`` is the guides' own or a catalog of the page exists for it."""
+    wanted = language.replace("-", "_")
+    source = app.config.videoguide_source_language.replace("-", "_").lower()
+    if source in (wanted.lower(), wanted.lower().split("_")[0]):  # en-GB is written in en
+        return True
+    domain = docname_to_domain(docname, app.config.gettext_compact)
+    return any(
+        Path(app.srcdir, folder, wanted, "LC_MESSAGES", domain + suffix).is_file()
+        for folder in app.config.locale_dirs
+        for suffix in (".po", ".mo")
+    )
 
 
 def _shipped(app: Sphinx, path: str) -> bool:
@@ -117,6 +141,7 @@ class HeaderRole(SphinxRole):
 
 
 def setup_reading(app: Sphinx) -> None:
+    app.add_config_value("videoguide_source_language", "en", "env", types=[str])
     app.connect("source-read", on_source_read)
     GUIDES.connect(app)
     app.add_role("videoguide-header", HeaderRole())

@@ -2,7 +2,8 @@
 
 Runs after translation (priority 20) and before Sphinx collects titles and the
 toctree (880), so translated headings get their timestamps linked too and the
-navigation sees the final ids.  It adds the intro, the player and the footer
+navigation sees the final ids.  It builds the page from the front matter as
+translated (see ``strings.py``), adds the intro, the player and the footer
 to the page's top section, links every trailing timestamp of a heading or of a
 list item's bold lead, gives headings ids without their timestamp, and makes
 the guide's raw HTML safe.
@@ -17,9 +18,11 @@ from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
 from .frontmatter import GuideMeta
+from .messages import _
 from .nodes import guide_footer, player, timestamp_link
 from .reading import guides
-from .store import SECTIONS
+from .store import GUIDES, SECTIONS
+from .strings import ANCHOR_WORDS, bold_lead, localised
 from .timestamps import TimestampError, split_trailing_timestamp
 from .youtube import is_http_url
 
@@ -31,11 +34,12 @@ class GuidePage(SphinxTransform):
 
     def apply(self, **kwargs) -> None:
         meta = guides(self.env).get(self.env.docname)
-        if meta is None:
-            return
         top = next(iter(self.document.findall(nodes.section)), None)
-        if top is None:
+        if meta is None or top is None:
             return
+        meta = GUIDES.of(self.env)[self.env.docname] = localised(self.document, meta)
+        if meta.heading:
+            top[0][:] = [nodes.Text(meta.heading)]
         if meta.title:
             self.document["title"] = meta.title
         top.insert(1, self._lead(meta))
@@ -45,10 +49,11 @@ class GuidePage(SphinxTransform):
             if moment is not None:
                 self._remember(shown, section, moment, section[0])
         for item in self.document.findall(nodes.list_item):
-            lead = _bold_lead(item)
+            lead = bold_lead(item)
             moment = self._link_trailing(lead, meta, item) if lead is not None else None
             if moment is not None:
-                words = "".join(child.astext() for child in lead.children[:-1]).strip()
+                label = "".join(child.astext() for child in lead.children[:-1]).strip()
+                words = item.get(ANCHOR_WORDS) or label
                 item_id = self._unique_id("step-" + nodes.make_id(words))
                 item["ids"].append(item_id)
                 self.document.ids[item_id] = item
@@ -91,7 +96,7 @@ class GuidePage(SphinxTransform):
         for old_id in section["ids"]:
             self.document.ids.pop(old_id, None)
         section["names"], section["ids"] = [], []
-        words = "".join(child.astext() for child in title.children[:-1])
+        words = section.get(ANCHOR_WORDS) or "".join(child.astext() for child in title.children[:-1])
         name = nodes.fully_normalize_name(words)
         section["names"].append(name)
         self.document.note_implicit_target(section, section)
@@ -139,15 +144,6 @@ class GuidePage(SphinxTransform):
         logger.warning(message, location=node, type="videoguide", subtype="html")
 
 
-def _bold_lead(item: nodes.list_item) -> nodes.strong | None:
-    """The ``**Lead [00:08:51]**`` that opens a list item, if it has one."""
-    first = item.children[0] if item.children else None
-    if not isinstance(first, nodes.paragraph):
-        return None
-    lead = next((child for child in first.children if child.astext().strip()), None)
-    return lead if isinstance(lead, nodes.strong) else None
-
-
 def _closing_anchor(opening: nodes.raw) -> nodes.raw | None:
     for sibling in opening.parent[opening.parent.index(opening) + 1 :]:
         if isinstance(sibling, nodes.raw) and sibling.astext().strip().lower() == "</a>":
@@ -178,7 +174,8 @@ def _footer(meta: GuideMeta) -> guide_footer:
     footer = meta.footer
     node = guide_footer(classes=["videoguide-footer"])
     if footer.author:
-        node += nodes.paragraph("", "", nodes.Text(f"Author: {footer.author}"), classes=["videoguide-author"])
+        byline = _("Author: {author}").format(author=footer.author)
+        node += nodes.paragraph("", "", nodes.Text(byline), classes=["videoguide-author"])
     if footer.social_link:
         text = footer.social_text or footer.social_link
         link = nodes.reference(text, text, refuri=footer.social_link)

@@ -8,6 +8,7 @@ import pytest
 from tests.conftest import ROOT, SEED, SHIPPED_STATIC, guide
 
 SHARED_SEED = ROOT.parent / "shared" / "seed" / "dragonfly-daily-15.md"
+SEED_CATALOG = ROOT / "docs" / "locales" / "zh_CN" / "LC_MESSAGES" / "guides" / "dragonfly-daily-15.po"
 
 SEED_TIMESTAMPS = re.findall(r"\[(\d\d:\d\d:\d\d)\]", SEED.read_text("utf-8"))
 
@@ -27,13 +28,26 @@ def test_seed_guide_builds_without_a_warning(build_site):
     assert site.warning_lines() == []
 
 
-def _seed(build_site):
-    src_static = {
+def test_seed_without_a_translation_into_its_language_builds_with_one_warning(build_site):
+    site = _seed(build_site, translated=False)
+    assert len(site.warning_lines()) == 1
+    (warning,) = site.warning_lines()
+    assert "dragonfly-daily-15.md:2: WARNING: the guide declares language 'zh-CN'" in warning
+    assert "published in its source language (en) only" in warning
+    assert site.page("guides/dragonfly-daily-15").find("h1").contents[0].startswith("Dragonfly Daily 15")
+
+
+def _seed(build_site, translated=True):
+    """The seed guide with the site's static files and, unless told otherwise, the
+    site's Chinese catalog of it (its declared language), in an English build."""
+    files = {
         f"_static/{path.relative_to(SHIPPED_STATIC).as_posix()}": path.read_text("utf-8")
         for path in SHIPPED_STATIC.rglob("*")
         if path.is_file()
     }
-    return build_site({"guides/dragonfly-daily-15.md": SEED.read_text("utf-8"), **src_static})
+    if translated:  # the test project keeps Sphinx's default of one catalog per folder
+        files["locales/zh_CN/LC_MESSAGES/guides.po"] = SEED_CATALOG.read_text("utf-8")
+    return build_site({"guides/dragonfly-daily-15.md": SEED.read_text("utf-8"), **files})
 
 
 def test_seed_front_matter_is_rendered(build_site):

@@ -59,7 +59,7 @@
     var facade = player.querySelector(".videoguide-facade");
     if (!facade) return;
     if (offline) {
-      facade.setAttribute("title", "Opens the video on YouTube");
+      facade.setAttribute("title", player.dataset.offlineHint);
       return;
     }
     facade.setAttribute("role", "button");
