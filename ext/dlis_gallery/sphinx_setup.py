@@ -2,8 +2,9 @@
 
 Listed in ``extensions``, it imports Keras once without TensorFlow's start-up
 noise, logs the profile the gallery runs with, makes sure a change of
-profile re-runs the examples, and keeps sphinx-gallery's pages free of CDN
-scripts so the site works offline.  ``conf.py`` names
+profile re-runs the examples, keeps sphinx-gallery's pages free of CDN
+scripts so the site works offline, and words what sphinx-gallery writes itself
+in the build's language (``gallery_words.py``).  ``conf.py`` names
 :func:`reset_example` in sphinx-gallery's ``reset_modules``, so every example
 starts with a cleared Keras session, fresh seeds and no open figures, whatever
 ran before it.
@@ -15,6 +16,7 @@ import hashlib
 import re
 from pathlib import Path
 
+from .gallery_words import setup_gallery_words
 from .profile import device_name, gpu_count, select_profile
 from .quiet import quiet_keras
 from .run import SEED, make_deterministic
@@ -88,4 +90,5 @@ def setup(app) -> dict:
     app.add_config_value("dlis_chained_gallery_dirs", [], "env")
     app.connect("builder-inited", prepare_gallery, priority=400)
     app.connect("source-read", drop_cdn_scripts)
+    setup_gallery_words(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
