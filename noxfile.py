@@ -15,6 +15,11 @@ nox.options.reuse_venv = "yes"
 nox.options.sessions = ["lint", "tests", "backends", "docs"]
 
 DOCS_OUT = "docs/_build/html"
+GETTEXT_OUT = "docs/_build/gettext"
+#: The languages the site is translated into (each has a folder in docs/locales).
+TRANSLATIONS = ["zh_CN"]
+#: Catalogs of words our extensions write themselves ("Play video", "Run it").
+EXTENSION_CATALOGS = {"videoguide": "ext/videoguide", "dlis_gallery": "ext/dlis_gallery"}
 QUIET_BACKENDS = {
     "TF_CPP_MIN_LOG_LEVEL": "3",  # TensorFlow's cuInit/oneDNN/absl start-up noise
     "PYTHONWARNINGS": "ignore::DeprecationWarning",
@@ -36,26 +41,34 @@ def sphinx_build(session: nox.Session, builder: str, out: str, *extra: str) -> N
     )
 
 
+def build_site(session: nox.Session) -> None:
+    """Every edition (en/, zh-CN/) and the root page into docs/_build/html.
+
+    The gallery runs once, in the English build; the others reuse its pages.
+    """
+    command = ["python", "-m", "editions", "docs", DOCS_OUT, "-W", "--keep-going", *session.posargs]
+    session.run(*command, env=QUIET_BACKENDS)
+
+
 @nox.session
 def docs(session: nox.Session) -> None:
-    """Build the site as HTML into docs/_build/html (warnings are errors)."""
+    """Build the site, both editions, into docs/_build/html (warnings are errors)."""
     session.install("-e", ".[docs]")
-    sphinx_build(session, "html", DOCS_OUT)
-    session.log(f"Site written to {os.path.abspath(DOCS_OUT)}/index.html")
+    build_site(session)
 
 
 @nox.session(name="docs-gpu")
 def docs_gpu(session: nox.Session) -> None:
     """The same build with TensorFlow's CUDA packages, for a GPU machine (full profile)."""
     session.install("-e", ".[gpu]")
-    sphinx_build(session, "html", DOCS_OUT)
+    build_site(session)
 
 
 @nox.session
 def offline(session: nox.Session) -> None:
     """Build the site and pack it as one zip a reader unpacks and opens from disk."""
     session.install("-e", ".[docs]")
-    sphinx_build(session, "html", DOCS_OUT)
+    build_site(session)
     archive = shutil.make_archive("dist/deep-learning-for-imaging-scientists-html", "zip", DOCS_OUT)
     size = os.path.getsize(archive)
     session.log(f"Offline site: {archive} ({size / 2**20:.1f} MiB); unpack it and open index.html")
@@ -68,6 +81,38 @@ def linkcheck(session: nox.Session) -> None:
     sphinx_build(session, "linkcheck", "docs/_build/linkcheck", "-D", "plot_gallery=0")
 
 
+@nox.session
+def i18n(session: nox.Session) -> None:
+    """Refresh every translation catalog from the sources; then translate what is new or fuzzy.
+
+    The pages' catalogs (docs/locales/<lang>/LC_MESSAGES/**.po) come from Sphinx's
+    gettext builder; sphinx.po holds the theme's words; our extensions' catalogs
+    are refreshed and compiled in place (their .mo files are shipped).
+    """
+    session.install("-e", ".[docs,i18n]")
+    sphinx_build(session, "gettext", GETTEXT_OUT, "-D", "plot_gallery=0")
+    languages = [arg for language in TRANSLATIONS for arg in ("-l", language)]
+    session.run("sphinx-intl", "update", "-p", GETTEXT_OUT, "-d", "docs/locales", *languages)
+    furo = session.run("python", "-c", "import furo, os; print(os.path.dirname(furo.__file__))", silent=True)
+    theme_pot = f"{GETTEXT_OUT}/sphinx.pot"
+    session.run(
+        "pybabel", "extract", "-F", "docs/locales/theme-babel.cfg", "-o", theme_pot,
+        os.path.join(furo.strip(), "theme"), "ext/editions/templates",
+    )  # fmt: skip
+    catalogs = [("sphinx", theme_pot, "docs/locales")]
+    for domain, package in EXTENSION_CATALOGS.items():
+        pot = f"{GETTEXT_OUT}/{domain}.pot"
+        session.run("pybabel", "extract", "-o", pot, package)
+        catalogs.append((domain, pot, f"{package}/locale"))
+    for domain, pot, folder in catalogs:
+        for language in TRANSLATIONS:
+            exists = os.path.exists(f"{folder}/{language}/LC_MESSAGES/{domain}.po")
+            command = "update" if exists else "init"
+            session.run("pybabel", command, "-D", domain, "-i", pot, "-d", folder, "-l", language)
+    for domain, package in EXTENSION_CATALOGS.items():
+        session.run("pybabel", "compile", "-D", domain, "-d", f"{package}/locale")
+
+
 @nox.session(name="docs-live")
 def docs_live(session: nox.Session) -> None:
     """Serve the site locally and rebuild it on every change (for authors)."""
@@ -75,7 +120,7 @@ def docs_live(session: nox.Session) -> None:
     session.run(
         "sphinx-autobuild",
         "docs",
-        DOCS_OUT,
+        "docs/_build/live",  # one edition, English (add -D language=zh_CN for the other)
         "--watch",
         "ext",
         "--watch",

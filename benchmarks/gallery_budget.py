@@ -1,5 +1,5 @@
 """The gallery's budgets, measured: per-example wall time, peak memory and metrics,
-and the whole docs build from clean and with nothing changed.
+and the whole docs build (both editions) from clean and with nothing changed.
 
 Run through ``nox -s bench``.  Each example runs alone as ``python plot_x.py``
 (its own process, so its peak resident memory is its own); ``--repeat N`` runs
@@ -19,6 +19,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from editions.__main__ import doctrees_of
 
 ROOT = Path(__file__).resolve().parents[1]
 #: Quick-profile budgets per example, by gallery group (the workflow's is for its nine steps together).
@@ -94,13 +96,18 @@ def summary(metrics: dict) -> str:
 
 def docs_rows(env: dict) -> list[str]:
     out = ROOT / "docs" / "_build" / "bench-html"
-    generated_paths = (out, ROOT / "docs" / "auto_examples", ROOT / "docs" / "sg_execution_times.rst")
+    generated_paths = (
+        out,
+        doctrees_of(out),
+        ROOT / "docs" / "auto_examples",
+        ROOT / "docs" / "sg_execution_times.rst",
+    )
     for generated in (*generated_paths, ROOT / "gallery" / "workflow" / ".store"):
         if generated.is_dir():
             shutil.rmtree(generated)
         elif generated.exists():
             generated.unlink()
-    command = ["sphinx-build", "-W", "--keep-going", "-q", "-b", "html", "docs", str(out)]
+    command = [sys.executable, "-m", "editions", "docs", str(out), "-W", "--keep-going", "-q"]
     clean_wall, clean_peak, code = measured(command, ROOT, env)
     if code:
         raise SystemExit("docs build failed")

@@ -18,6 +18,7 @@ extensions = [
     "notfound.extension",
     "site_a11y",
     "offline_math",
+    "editions",
 ]
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
@@ -25,7 +26,26 @@ exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
 myst_enable_extensions = ["colon_fence", "deflist", "dollarmath"]
 html_math_renderer = "offline_math"  # no MathJax CDN: formulas are drawn at build time
 
+# Editions: English (the source) and one per catalog in locales/, built by
+# `python -m editions docs docs/_build/html` into en/ and zh-CN/.
+locale_dirs = ["locales/"]
+gettext_compact = False  # one catalog per page
+editions_names = {"en": "English", "zh_CN": "简体中文"}
+editions_titles = {"zh_CN": "面向成像科学家的深度学习"}
+# Chinese search splits words with jieba; our terms (去噪, 超分辨率, ...) are its extra dictionary.
+html_search_options = {"dict": os.path.join(os.path.dirname(__file__), "locales/zh_CN/search-terms.txt")}
+
 html_theme = "furo"
+html_sidebars = {
+    "**": [
+        "sidebar/brand.html",
+        "editions.html",
+        "sidebar/search.html",
+        "sidebar/scroll-start.html",
+        "sidebar/navigation.html",
+        "sidebar/scroll-end.html",
+    ]
+}
 html_title = project
 html_static_path = ["_static"]
 html_css_files = ["site.css"]
@@ -58,7 +78,7 @@ sphinx_gallery_conf = {
     "remove_config_comments": True,
     "capture_repr": (),
     "min_reported_time": 0,
-    "junit": "../_build/gallery-junit.xml",
+    "junit": "../../gallery-junit.xml",  # beside the site (docs/_build/), not inside it
 }
 # Galleries whose examples build on each other: any change re-runs all of them.
 dlis_chained_gallery_dirs = ["auto_examples/workflow"]

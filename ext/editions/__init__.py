@@ -1,0 +1,127 @@
+"""editions: one site, one edition per language, each in its own folder.
+
+The source language's edition and one per translation catalog under
+``locale_dirs`` (``docs/locales/zh_CN`` gives the ``zh-CN`` edition) are built
+by ``python -m editions`` into ``<site>/<tag>/``.  This extension, listed in
+``extensions``, makes each edition know the others: every page gets a language
+switcher (the ``editions.html`` sidebar template) linking the same page in
+each edition, ``<link rel="alternate" hreflang>`` tags, and a true ``<html
+lang>`` (Sphinx's ``zh_CN`` written as the BCP 47 tag ``zh-CN``) and, from
+``editions_titles``, the site's title in the edition's language.  The
+edition's public URLs (``html_baseurl``, sphinx-notfound-page's prefix) get
+its folder.  The source edition also writes the site's root page.  Chinese
+search is mended in ``search.py``.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.config import Config
+
+from .root import write_root
+from .search import setup_search
+
+HERE = Path(__file__).parent
+
+
+def language_tag(language: str) -> str:
+    """Sphinx's ``zh_CN`` as the BCP 47 tag ``zh-CN`` (also the edition's folder)."""
+    return language.replace("_", "-")
+
+
+def edition_languages(srcdir: Path, locale_dirs: list[str], source_language: str) -> list[str]:
+    """The source language, then every language with a catalog in ``locale_dirs``."""
+    found = {
+        messages.parent.name
+        for locale_dir in locale_dirs
+        for messages in Path(srcdir, locale_dir).glob("*/LC_MESSAGES")
+        if any(messages.glob("*.po"))
+    }
+    return [source_language, *sorted(found - {source_language})]
+
+
+def edition_name(config: Config, language: str) -> str:
+    return config.editions_names.get(language, language_tag(language))
+
+
+def _editions(app: Sphinx) -> list[str]:
+    return edition_languages(Path(app.srcdir), app.config.locale_dirs, app.config.editions_source_language)
+
+
+def place_urls(app: Sphinx, config: Config) -> None:
+    """Put the edition's public URLs in its folder, and its templates on the path."""
+    tag = language_tag(config.language)
+    if config.language in config.editions_titles:
+        config.html_title = config.editions_titles[config.language]
+    if config.html_baseurl:
+        config.html_baseurl = f"{config.html_baseurl.rstrip('/')}/{tag}/"
+    if getattr(config, "notfound_urls_prefix", None):
+        config.notfound_urls_prefix = f"{config.notfound_urls_prefix.rstrip('/')}/{tag}/"
+    config.templates_path.append(str(HERE / "templates"))
+    config.html_static_path.append(str(HERE / "static"))
+
+
+def add_switcher_style(app: Sphinx) -> None:
+    if app.builder.format == "html":
+        app.add_css_file("editions.css")
+
+
+def on_page_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """The same page in every edition, for the switcher and the alternate links."""
+    to_site_root = "../" * (pagename.count("/") + 1)
+    page = app.builder.get_target_uri(pagename)
+    editions = [
+        {
+            "tag": language_tag(language),
+            "name": edition_name(app.config, language),
+            "url": f"{to_site_root}{language_tag(language)}/{page}",
+            "current": language == app.config.language,
+        }
+        for language in _editions(app)
+    ]
+    context["language"] = language_tag(app.config.language)
+    context["editions"] = editions
+    context["metatags"] = context.get("metatags", "") + "".join(
+        f'\n<link rel="alternate" hreflang="{escape(edition["tag"])}" href="{escape(edition["url"])}">'
+        for edition in editions
+        if not edition["current"]
+    )
+
+
+def on_build_finished(app: Sphinx, exception) -> None:
+    """The source edition writes the site's root page (when told where the root is)."""
+    if exception or not app.config.editions_site_root or app.builder.format != "html":
+        return
+    if app.config.language != app.config.editions_source_language:
+        return
+    languages = _editions(app)
+    declared = [
+        meta["language"].replace("-", "_") for meta in app.env.metadata.values() if meta.get("language")
+    ]
+    target = max(
+        (language for language in languages if language in declared),
+        key=declared.count,
+        default=languages[0],
+    )
+    write_root(
+        Path(app.outdir, app.config.editions_site_root).resolve(),
+        [(language_tag(language), edition_name(app.config, language)) for language in languages],
+        language_tag(target),
+        app.config.project,
+    )
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_config_value("editions_source_language", "en", "env", types=[str])
+    app.add_config_value("editions_names", {}, "html", types=[dict])
+    app.add_config_value("editions_titles", {}, "html", types=[dict])
+    app.add_config_value("editions_site_root", "", "", types=[str])
+    app.connect("config-inited", place_urls)
+    app.connect("builder-inited", add_switcher_style)
+    app.connect("html-page-context", on_page_context)
+    app.connect("build-finished", on_build_finished)
+    setup_search(app)
+    return {"version": "0.1.0", "parallel_read_safe": True, "parallel_write_safe": True}
