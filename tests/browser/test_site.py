@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from tests.browser.conftest import GUIDE, artifact
+from tests.browser.conftest import GUIDE, ZH_GUIDE, artifact
 
 VIDEO = "qwZb0MLOgT8"
 WATCH = f"https://www.youtube.com/watch?v={VIDEO}"
@@ -21,8 +21,8 @@ def _pages(site):
 
 
 def test_every_page_opens_from_disk_with_no_request_leaving_the_machine(site, visit):
-    pages = [name for name in _pages(site) if name != "404.html"]  # only a server shows the 404 page
-    assert len(pages) >= 8
+    pages = [name for name in _pages(site) if not name.endswith("404.html")]  # only a server shows it
+    assert len(pages) >= 2 * 12 + 1
     browsing = visit()
     for name in pages:
         page = browsing.page()
@@ -44,20 +44,28 @@ def test_every_page_served_over_http_makes_no_outside_request(site, server, visi
 
 
 @pytest.mark.parametrize(
-    ("word", "expected"), [("Dragonfly", GUIDE), ("binning", "plot_super_resolution.html")]
+    ("edition", "word", "expected"),
+    [
+        ("en", "Dragonfly", "guides/dragonfly-daily-15.html"),
+        ("en", "binning", "plot_super_resolution.html"),
+        ("zh-CN", "去噪", "plot_denoising.html"),
+        ("zh-CN", "分割", "plot_segmentation.html"),
+        ("zh-CN", "超分辨率", "guides/dragonfly-daily-15.html"),
+    ],
 )
-def test_search_finds_words_of_the_guide_and_of_the_gallery(server, visit, word, expected):
+def test_search_finds_words_of_the_guide_and_of_the_gallery(server, visit, edition, word, expected):
     page = visit().page()
-    page.goto(f"{server}search.html?q={word}")
+    page.goto(f"{server}{edition}/search.html?q={word}")
     page.wait_for_selector("#search-results li", timeout=20000)
     links = [link.get_attribute("href") for link in page.query_selector_all("#search-results li a")]
     assert any(expected in (href or "") for href in links), links
 
 
-def test_the_facade_is_reachable_by_keyboard_and_loads_the_embed_at_the_start(server, visit):
+@pytest.mark.parametrize("guide", [GUIDE, ZH_GUIDE])
+def test_the_facade_is_reachable_by_keyboard_and_loads_the_embed_at_the_start(server, visit, guide):
     browsing = visit()
     page = browsing.page()
-    page.goto(server + GUIDE)
+    page.goto(server + guide)
     facade = page.locator(".videoguide-facade")
     assert "Dragonfly Daily 15" in facade.inner_text()
     for _ in range(60):
@@ -80,9 +88,10 @@ def test_the_facade_is_reachable_by_keyboard_and_loads_the_embed_at_the_start(se
     print(f"outside requests: 0 before activation, {len(browsing.outside)} after")
 
 
-def test_a_timestamp_loads_the_player_at_its_second_then_seeks_it(server, visit):
+@pytest.mark.parametrize("guide", [GUIDE, ZH_GUIDE])
+def test_a_timestamp_loads_the_player_at_its_second_then_seeks_it(server, visit, guide):
     page = visit().page()
-    page.goto(server + GUIDE)
+    page.goto(server + guide)
     page.click("a[data-seconds='189']")
     iframe = page.wait_for_selector(".videoguide-player iframe")
     assert "start=189" in iframe.get_attribute("src")
@@ -97,15 +106,16 @@ def test_a_timestamp_loads_the_player_at_its_second_then_seeks_it(server, visit)
     assert {"event": "command", "func": "seekTo", "args": [173, True]} in messages
 
 
+@pytest.mark.parametrize("guide", [GUIDE, ZH_GUIDE])
 @pytest.mark.parametrize(
     ("clicked", "expected"),
     [(".videoguide-facade", WATCH), ("a[data-seconds='173']", f"{WATCH}&t=173s")],
     ids=["facade", "timestamp"],
 )
-def test_from_disk_the_player_opens_the_watch_page_at_the_second(site, visit, clicked, expected):
+def test_from_disk_the_player_opens_the_watch_page_at_the_second(site, visit, clicked, expected, guide):
     browsing = visit()
     page = browsing.page()
-    page.goto((site / GUIDE).as_uri())
+    page.goto((site / guide).as_uri())
     with browsing.context.expect_page() as opened:
         page.click(clicked)
     opened.value.wait_for_timeout(300)
@@ -125,12 +135,13 @@ def test_without_javascript_each_timestamp_is_a_link(server, visit):
     assert f"{WATCH}&t=173s" in browsing.outside
 
 
+@pytest.mark.parametrize("guide", [GUIDE, ZH_GUIDE], ids=["en", "zh-CN"])
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize(("device", "width", "height"), [("desktop", 1280, 900), ("phone", 390, 844)])
-def test_screenshots_of_the_guide(site, visit, scheme, device, width, height):
+def test_screenshots_of_the_guide(site, visit, scheme, device, width, height, guide):
     page = visit(viewport={"width": width, "height": height}, color_scheme=scheme).page()
-    page.goto((site / GUIDE).as_uri())
-    path = artifact(f"guide-{device}-{scheme}.png")
+    page.goto((site / guide).as_uri())
+    path = artifact(f"guide-{guide.split('/')[0]}-{device}-{scheme}.png")
     page.screenshot(path=str(path))
     assert path.stat().st_size > 10_000
     background = page.evaluate("getComputedStyle(document.body).backgroundColor")

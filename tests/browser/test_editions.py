@@ -1,0 +1,67 @@
+"""The two editions as a reader meets them: sent to the guide's language, able to
+switch, every page in its own language, the same moments of the video in both."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from bs4 import BeautifulSoup
+
+from tests.browser.conftest import EDITIONS, GUIDE, GUIDE_PAGE, ZH_GUIDE
+
+CHINESE = re.compile("[\u4e00-\u9fff]")
+
+
+def _soup(path):
+    return BeautifulSoup(path.read_text("utf-8"), "html.parser")
+
+
+@pytest.mark.parametrize("opened", ["disk", "server"])
+def test_the_root_page_sends_readers_to_the_chinese_edition_the_guide_declares(site, server, visit, opened):
+    page = visit().page()
+    page.goto((site / "index.html").as_uri() if opened == "disk" else server)
+    page.wait_for_url("**/zh-CN/index.html")
+    assert page.evaluate("document.documentElement.lang") == "zh-CN"
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_every_page_of_an_edition_declares_its_language(site, edition):
+    pages = sorted((site / edition).rglob("*.html"))
+    assert len(pages) >= 25
+    wrong = [path.relative_to(site).as_posix() for path in pages if _soup(path).html.get("lang") != edition]
+    assert wrong == []
+
+
+def test_the_switcher_takes_the_reader_to_the_same_page_in_chinese_and_back(site, visit):
+    page = visit().page()
+    page.goto((site / GUIDE).as_uri())
+    page.click("nav.editions a[hreflang='zh-CN']")
+    page.wait_for_url(f"**/{ZH_GUIDE}")
+    assert page.locator("h1").inner_text().startswith("Dragonfly Daily 15：面向成像科学家的深度学习")
+    page.click("nav.editions a[hreflang='en']")
+    page.wait_for_url(f"**/{GUIDE}")
+
+
+def test_both_editions_of_the_guide_show_the_same_moments_under_the_same_anchors(site):
+    english, chinese = (_soup(site / edition / GUIDE_PAGE) for edition in EDITIONS)
+
+    def moments(soup):
+        links = soup.select("a[data-seconds]")
+        return [(link.find_parent(["li", "section"])["id"], link["data-seconds"]) for link in links]
+
+    assert len(moments(english)) == 20
+    assert moments(chinese) == moments(english)
+    assert chinese.select_one("footer.videoguide-footer").text.count("作者：Dragonfly") == 1
+
+
+def test_the_chinese_gallery_reads_in_chinese(site):
+    index = _soup(site / "zh-CN/auto_examples/applications/index.html")
+    titles = [title.text for title in index.select(".sphx-glr-thumbnail-title")]
+    assert len(titles) == 4 and all(CHINESE.search(title) for title in titles), titles
+    example = _soup(site / "zh-CN/auto_examples/applications/plot_denoising.html")
+    assert example.find("h1").contents[0].startswith("卷积网络能否比全变分更好地为显微图像去噪")
+    assert "脚本总运行时间" in example.select_one(".sphx-glr-timing").text
+    printed = [block.text for block in example.select(".sphx-glr-script-out pre")]
+    english = _soup(site / "en/auto_examples/applications/plot_denoising.html")
+    assert printed == [block.text for block in english.select(".sphx-glr-script-out pre")], "same numbers"
