@@ -31,7 +31,15 @@ html_math_renderer = "offline_math"  # no MathJax CDN: formulas are drawn at bui
 locale_dirs = ["locales/"]
 gettext_compact = False  # one catalog per page
 editions_names = {"en": "English", "zh_CN": "简体中文"}
-editions_titles = {"zh_CN": "面向成像科学家的深度学习"}
+editions_overrides = {  # settings that hold words, in each edition's language
+    "zh_CN": {
+        "html_title": "面向成像科学家的深度学习",
+        "notfound_context": {
+            "title": "找不到页面",
+            "body": "<h1>找不到页面</h1>\n\n很抱歉，找不到你要访问的内容。请从左侧导航或搜索继续浏览。",
+        },
+    }
+}
 # Chinese search splits words with jieba; our terms (去噪, 超分辨率, ...) are its extra dictionary.
 html_search_options = {"dict": os.path.join(os.path.dirname(__file__), "locales/zh_CN/search-terms.txt")}
 

@@ -9,6 +9,10 @@ Two kinds of gallery text escape that:
   ``dlis_gallery`` catalog, in the build's language;
 - the thumbnails of a gallery index are raw HTML: their title and hover text
   are rewritten from the example page itself, as translated.
+
+The figures stay as the examples drew them, labelled in English, and so do
+their alt texts (made from the figures' titles, some with measured numbers): in
+an edition in another language each figure says so with ``lang="en"``.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ RUNNING_TIME = re.compile(r"\((?P<minutes>\d+) minutes (?P<seconds>[\d.]+) secon
 TOTAL_TIME = re.compile(r"^(?P<time>\S+) total execution time for (?P<count>\d+) files? from (?P<where>.+):$")
 TOOLTIP = re.compile(r'tooltip="[^"]*"')
 THUMBNAIL_TITLE = re.compile(r'(<div class="sphx-glr-thumbnail-title">).*?(</div>)', re.S)
+FIGURE = re.compile(r'<img (?=[^>]*class\s*=\s*"sphx-glr-(?:single|multi)-img)')
 
 
 class MeasuredSentences(SphinxTransform):
@@ -135,7 +140,14 @@ def _rewrite(raw: nodes.raw, pattern: re.Pattern, replacement: str) -> None:
     raw[:] = [nodes.Text(text)]
 
 
+def mark_english_figures(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """In an edition not in English, say that the gallery's figures (and alt texts) are."""
+    if not app.config.language.startswith("en") and isinstance(context.get("body"), str):
+        context["body"] = FIGURE.sub('<img lang="en" ', context["body"])
+
+
 def setup_gallery_words(app: Sphinx) -> None:
     app.add_message_catalog(CATALOG, str(Path(__file__).parent / "locale"))
     app.add_transform(MeasuredSentences)
     app.add_post_transform(LocalThumbnails)
+    app.connect("html-page-context", mark_english_figures)

@@ -6,10 +6,11 @@ by ``python -m editions`` into ``<site>/<tag>/``.  This extension, listed in
 ``extensions``, makes each edition know the others: every page gets a language
 switcher (the ``editions.html`` sidebar template) linking the same page in
 each edition, ``<link rel="alternate" hreflang>`` tags, and a true ``<html
-lang>`` (Sphinx's ``zh_CN`` written as the BCP 47 tag ``zh-CN``) and, from
-``editions_titles``, the site's title in the edition's language.  The
+lang>`` (Sphinx's ``zh_CN`` written as the BCP 47 tag ``zh-CN``).  Settings
+that hold words (the site's title, the 404 page's text) take the edition's
+values from ``editions_overrides``.  The
 edition's public URLs (``html_baseurl``, sphinx-notfound-page's prefix) get
-its folder.  The source edition also writes the site's root page.  Chinese
+its folder.  Each build also (re)writes the site's root page.  Chinese
 search is mended in ``search.py``.
 """
 
@@ -51,11 +52,11 @@ def _editions(app: Sphinx) -> list[str]:
     return edition_languages(Path(app.srcdir), app.config.locale_dirs, app.config.editions_source_language)
 
 
-def place_urls(app: Sphinx, config: Config) -> None:
-    """Put the edition's public URLs in its folder, and its templates on the path."""
+def configure_edition(app: Sphinx, config: Config) -> None:
+    """The edition's own settings, its public URLs in its folder, its templates on the path."""
     tag = language_tag(config.language)
-    if config.language in config.editions_titles:
-        config.html_title = config.editions_titles[config.language]
+    for name, value in config.editions_overrides.get(config.language, {}).items():
+        setattr(config, name, value)
     if config.html_baseurl:
         config.html_baseurl = f"{config.html_baseurl.rstrip('/')}/{tag}/"
     if getattr(config, "notfound_urls_prefix", None):
@@ -92,10 +93,9 @@ def on_page_context(app: Sphinx, pagename: str, templatename: str, context: dict
 
 
 def on_build_finished(app: Sphinx, exception) -> None:
-    """The source edition writes the site's root page (when told where the root is)."""
+    """Every edition's build (re)writes the site's root page, when told where the root
+    is: the last one also finds the other editions' 404 pages."""
     if exception or not app.config.editions_site_root or app.builder.format != "html":
-        return
-    if app.config.language != app.config.editions_source_language:
         return
     languages = _editions(app)
     declared = [
@@ -117,9 +117,9 @@ def on_build_finished(app: Sphinx, exception) -> None:
 def setup(app: Sphinx) -> dict:
     app.add_config_value("editions_source_language", "en", "env", types=[str])
     app.add_config_value("editions_names", {}, "html", types=[dict])
-    app.add_config_value("editions_titles", {}, "html", types=[dict])
+    app.add_config_value("editions_overrides", {}, "env", types=[dict])
     app.add_config_value("editions_site_root", "", "", types=[str])
-    app.connect("config-inited", place_urls)
+    app.connect("config-inited", configure_edition, priority=100)  # before extensions read their settings
     app.connect("builder-inited", add_switcher_style)
     app.connect("html-page-context", on_page_context)
     app.connect("build-finished", on_build_finished)

@@ -1,9 +1,10 @@
 """Build every edition of a Sphinx site: ``python -m editions SOURCEDIR SITEDIR [sphinx options]``.
 
 Each edition is an HTML build with its ``language`` into ``SITEDIR/<tag>/``
-(doctrees beside SITEDIR, not inside it); the source edition comes first and
-writes the root page.  Options after the two folders go to every build, e.g.
-``-W --keep-going``.  The first failing build stops the rest.
+(doctrees beside SITEDIR, not inside it).  The source edition comes first: it
+runs the gallery, which the others reuse.  Each build rewrites the root page.
+Options after the two folders go to every build, e.g. ``-W --keep-going``.
+The first failing build stops the rest.
 """
 
 from __future__ import annotations

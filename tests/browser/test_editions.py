@@ -62,6 +62,15 @@ def test_the_chinese_gallery_reads_in_chinese(site):
     example = _soup(site / "zh-CN/auto_examples/applications/plot_denoising.html")
     assert example.find("h1").contents[0].startswith("卷积网络能否比全变分更好地为显微图像去噪")
     assert "脚本总运行时间" in example.select_one(".sphx-glr-timing").text
+    figures = example.select("img.sphx-glr-single-img, img.sphx-glr-multi-img")
+    assert figures and all(figure.get("lang") == "en" for figure in figures), "drawn and described in English"
     printed = [block.text for block in example.select(".sphx-glr-script-out pre")]
     english = _soup(site / "en/auto_examples/applications/plot_denoising.html")
+    assert not english.select("img[lang]")
     assert printed == [block.text for block in english.select(".sphx-glr-script-out pre")], "same numbers"
+
+
+def test_the_chinese_404_page_reads_in_chinese_and_is_the_site_root_404(site):
+    chinese = (site / "zh-CN/404.html").read_text("utf-8")
+    assert "找不到页面" in chinese and "Page not found" not in chinese
+    assert (site / "404.html").read_text("utf-8") == chinese

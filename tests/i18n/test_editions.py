@@ -22,7 +22,7 @@ html_baseurl = "https://example.org/site/"
 locale_dirs = ["locales/"]
 gettext_compact = False
 editions_names = {"en": "English", "zh_CN": "简体中文"}
-editions_titles = {"zh_CN": "测试站点"}
+editions_overrides = {"zh_CN": {"html_title": "测试站点"}}
 project = "Test site"
 """
 INDEX = "Site\n====\n\n.. toctree::\n\n   guides/guide\n"
