@@ -16,6 +16,7 @@ nox.options.sessions = ["lint", "tests", "backends", "docs"]
 
 DOCS_OUT = "docs/_build/html"
 GETTEXT_OUT = "docs/_build/gettext"
+EXTENSION_POT = "docs/_build/extension-pot"  # not beside the pages' templates: sphinx-intl reads those
 #: The languages the site is translated into (each has a folder in docs/locales).
 TRANSLATIONS = ["zh_CN"]
 #: Catalogs of words our extensions write themselves ("Play video", "Run it").
@@ -91,26 +92,22 @@ def i18n(session: nox.Session) -> None:
     """
     session.install("-e", ".[docs,i18n]")
     sphinx_build(session, "gettext", GETTEXT_OUT, "-D", "plot_gallery=0")
-    languages = [arg for language in TRANSLATIONS for arg in ("-l", language)]
-    session.run("sphinx-intl", "update", "-p", GETTEXT_OUT, "-d", "docs/locales", *languages)
     furo = session.run("python", "-c", "import furo, os; print(os.path.dirname(furo.__file__))", silent=True)
-    theme_pot = f"{GETTEXT_OUT}/sphinx.pot"
-    session.run(
-        "pybabel", "extract", "-F", "docs/locales/theme-babel.cfg", "-o", theme_pot,
+    session.run(  # the theme's words, and our switcher's, replace the builder's sphinx.pot
+        "pybabel", "extract", "-F", "docs/locales/theme-babel.cfg", "-o", f"{GETTEXT_OUT}/sphinx.pot",
         os.path.join(furo.strip(), "theme"), "ext/editions/templates",
     )  # fmt: skip
-    catalogs = [("sphinx", theme_pot, "docs/locales")]
+    languages = [arg for language in TRANSLATIONS for arg in ("-l", language)]
+    session.run("sphinx-intl", "update", "-p", GETTEXT_OUT, "-d", "docs/locales", *languages)
+    os.makedirs(EXTENSION_POT, exist_ok=True)
     for domain, package in EXTENSION_CATALOGS.items():
-        pot = f"{GETTEXT_OUT}/{domain}.pot"
+        pot, locale = f"{EXTENSION_POT}/{domain}.pot", f"{package}/locale"
         session.run("pybabel", "extract", "-o", pot, package)
-        catalogs.append((domain, pot, f"{package}/locale"))
-    for domain, pot, folder in catalogs:
         for language in TRANSLATIONS:
-            exists = os.path.exists(f"{folder}/{language}/LC_MESSAGES/{domain}.po")
+            exists = os.path.exists(f"{locale}/{language}/LC_MESSAGES/{domain}.po")
             command = "update" if exists else "init"
-            session.run("pybabel", command, "-D", domain, "-i", pot, "-d", folder, "-l", language)
-    for domain, package in EXTENSION_CATALOGS.items():
-        session.run("pybabel", "compile", "-D", domain, "-d", f"{package}/locale")
+            session.run("pybabel", command, "-D", domain, "-i", pot, "-d", locale, "-l", language)
+        session.run("pybabel", "compile", "-D", domain, "-d", locale)
 
 
 @nox.session(name="docs-live")
