@@ -20,7 +20,11 @@ EXTENSION_POT = "docs/_build/extension-pot"  # not beside the pages' templates: 
 #: The languages the site is translated into (each has a folder in docs/locales).
 TRANSLATIONS = ["zh_CN"]
 #: Catalogs of words our extensions write themselves ("Play video", "Run it").
-EXTENSION_CATALOGS = {"videoguide": "ext/videoguide", "dlis_gallery": "ext/dlis_gallery"}
+EXTENSION_CATALOGS = {
+    "videoguide": "ext/videoguide",
+    "dlis_gallery": "ext/dlis_gallery",
+    "editions": "ext/editions",
+}
 QUIET_BACKENDS = {
     "TF_CPP_MIN_LOG_LEVEL": "3",  # TensorFlow's cuInit/oneDNN/absl start-up noise
     "PYTHONWARNINGS": "ignore::DeprecationWarning",

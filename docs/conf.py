@@ -34,6 +34,7 @@ editions_names = {"en": "English", "zh_CN": "简体中文"}
 editions_overrides = {  # settings that hold words, in each edition's language
     "zh_CN": {
         "html_title": "面向成像科学家的深度学习",
+        "copyright": "2025，面向成像科学家的深度学习贡献者",
         "notfound_context": {
             "title": "找不到页面",
             "body": "<h1>找不到页面</h1>\n\n很抱歉，找不到你要访问的内容。请从左侧导航或搜索继续浏览。",

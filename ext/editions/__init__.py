@@ -11,7 +11,8 @@ that hold words (the site's title, the 404 page's text) take the edition's
 values from ``editions_overrides``.  The
 edition's public URLs (``html_baseurl``, sphinx-notfound-page's prefix) get
 its folder.  Each build also (re)writes the site's root page.  Chinese
-search is mended in ``search.py``.
+search is mended in ``search.py``; furo's words outside gettext are translated
+in ``theme_words.py``.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from sphinx.config import Config
 
 from .root import write_root
 from .search import setup_search
+from .theme_words import setup_theme_words
 
 HERE = Path(__file__).parent
 
@@ -124,4 +126,5 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", on_page_context)
     app.connect("build-finished", on_build_finished)
     setup_search(app)
+    setup_theme_words(app)
     return {"version": "0.1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -38,7 +38,7 @@ def test_there_are_catalogs_for_the_pages_the_theme_and_the_extensions():
     names = {path.relative_to(PAGES / "zh_CN" / "LC_MESSAGES").as_posix() for path in PAGE_CATALOGS}
     assert {"index.po", "guides/dragonfly-daily-15.po", "sphinx.po"} <= names
     assert len([name for name in names if name.startswith("auto_examples/")]) >= 20
-    assert {path.stem for path in EXTENSION_CATALOGS} == {"videoguide", "dlis_gallery"}
+    assert {path.stem for path in EXTENSION_CATALOGS} == {"videoguide", "dlis_gallery", "editions"}
 
 
 @pytest.mark.parametrize("catalog", PAGE_CATALOGS + EXTENSION_CATALOGS, ids=_name)

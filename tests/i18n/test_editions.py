@@ -105,3 +105,11 @@ def test_public_urls_include_the_edition_folder(site):
     for tag in ("en", "zh-CN"):
         og_url = _page(site / tag / "guides/guide.html").find("meta", attrs={"property": "og:url"})
         assert og_url["content"] == f"https://example.org/site/{tag}/guides/guide.html"
+
+
+def test_furos_words_outside_gettext_are_translated_in_the_chinese_edition(site):
+    chinese = (site / "zh-CN/guides/guide.html").read_text("utf-8")
+    for english in ("Toggle site navigation sidebar", "Toggle navigation of", "<title>Light mode</title>"):
+        assert english not in chinese
+    assert 'aria-label="切换站点导航侧边栏"' in chinese and "<title>浅色模式</title>" in chinese
+    assert "Toggle site navigation sidebar" in (site / "en/guides/guide.html").read_text("utf-8")
