@@ -27,8 +27,9 @@ from .timestamps import TimestampError, split_trailing_timestamp
 
 #: Front matter fields whose text a reader sees, by the dataclass that holds them.
 TRANSLATED_FIELDS = {GuideMeta: ("title", "header", "intro_text"), Footer: ("social_text", "copyright_text")}
-#: Where a heading or step keeps the words of its anchor.
+#: Where a heading or step keeps the words of its anchor, and its timestamp as written.
 ANCHOR_WORDS = "videoguide_anchor_words"
+ORIGINAL_TIMESTAMP = "videoguide_original_timestamp"
 
 
 class guide_strings(nodes.Element, nodes.Invisible, addnodes.translatable):  # noqa: N801
@@ -101,6 +102,7 @@ def _keep_words(element: nodes.Element, label: nodes.Element) -> None:
         return  # reported when the timestamp is linked
     if found is not None:
         element[ANCHOR_WORDS] = found[0].strip()
+        element[ORIGINAL_TIMESTAMP] = found[1].label
 
 
 def bold_lead(item: nodes.list_item) -> nodes.strong | None:

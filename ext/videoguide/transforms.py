@@ -22,7 +22,7 @@ from .messages import _
 from .nodes import guide_footer, player, timestamp_link
 from .reading import guides
 from .store import GUIDES, SECTIONS
-from .strings import ANCHOR_WORDS, bold_lead, localised
+from .strings import ANCHOR_WORDS, ORIGINAL_TIMESTAMP, bold_lead, localised
 from .timestamps import TimestampError, split_trailing_timestamp
 from .youtube import is_http_url
 
@@ -48,6 +48,8 @@ class GuidePage(SphinxTransform):
             moment = self._link_title(section, meta)
             if moment is not None:
                 self._remember(shown, section, moment, section[0])
+            elif ORIGINAL_TIMESTAMP in section:
+                self._lost_timestamp(section, section[0])
         for item in self.document.findall(nodes.list_item):
             lead = bold_lead(item)
             moment = self._link_trailing(lead, meta, item) if lead is not None else None
@@ -58,6 +60,8 @@ class GuidePage(SphinxTransform):
                 item["ids"].append(item_id)
                 self.document.ids[item_id] = item
                 self._remember(shown, item, moment, lead)
+            elif ORIGINAL_TIMESTAMP in item:
+                self._lost_timestamp(item, lead or item)
         while (raw := next(self.document.findall(nodes.raw), None)) is not None:
             self._make_safe(raw)
         top += _footer(meta)
@@ -118,6 +122,16 @@ class GuidePage(SphinxTransform):
         container.replace(text, nodes.Text(words.rstrip() + " "))
         container += timestamp_link(meta.video_url, moment)
         return moment
+
+    def _lost_timestamp(self, element: nodes.Element, where: nodes.Node) -> None:
+        """A translation dropped (or moved) the timestamp that ended this heading or step."""
+        logger.warning(
+            f"the translation of {element[ANCHOR_WORDS]!r} lost its timestamp: "
+            f"end it with [{element[ORIGINAL_TIMESTAMP]}], as the original does",
+            location=where,
+            type="videoguide",
+            subtype="timestamp",
+        )
 
     def _make_safe(self, raw: nodes.raw) -> None:
         """Keep a guide's ``<a href>`` as a link; show any other HTML as text."""

@@ -90,6 +90,17 @@ def test_translated_headings_and_steps_keep_their_timestamps_and_english_anchors
     assert ids(page) == ids(english)
 
 
+def test_a_translation_that_drops_a_timestamp_is_named_with_its_line(build_site):
+    careless = CATALOG.replace('msgstr "第一个想法 [00:01:05]"', 'msgstr "第一个想法"')
+    careless = careless.replace("**第一步 [01:02:03]** 去做。", "**第一步** 去做 [01:02:03]。")
+    warnings = _build(build_site, catalog=careless).warning_lines()
+    assert len(warnings) == 2
+    assert "guide.md:19: WARNING: the translation of 'First idea' lost its timestamp" in warnings[0]
+    assert "end it with [00:01:05]" in warnings[0]
+    assert "guide.md:23:" in warnings[1]  # Sphinx adds "<translated>:1" for text from a catalog
+    assert "WARNING: the translation of 'Step one' lost its timestamp" in warnings[1]
+
+
 def test_gettext_extracts_the_front_matter_texts_and_not_the_header_markup(build_site):
     site = _build(build_site, conf=SITE_CONF, catalog=None, builder="gettext")
     pot = (site.outdir / "guide.pot").read_text("utf-8")
