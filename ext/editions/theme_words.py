@@ -63,4 +63,4 @@ def translate_theme_words(app: Sphinx, exception) -> None:
 
 def setup_theme_words(app: Sphinx) -> None:
     app.add_message_catalog(CATALOG, str(Path(__file__).parent / "locale"))
-    app.connect("build-finished", translate_theme_words)
+    app.connect("build-finished", translate_theme_words, priority=400)  # before the root copies a 404 page
