@@ -17,6 +17,7 @@ in ``theme_words.py``.
 
 from __future__ import annotations
 
+from functools import partial
 from html import escape
 from pathlib import Path
 
@@ -50,10 +51,6 @@ def edition_name(config: Config, language: str) -> str:
     return config.editions_names.get(language, language_tag(language))
 
 
-def _editions(app: Sphinx) -> list[str]:
-    return edition_languages(Path(app.srcdir), app.config.locale_dirs, app.config.editions_source_language)
-
-
 def configure_edition(app: Sphinx, config: Config) -> None:
     """The edition's own settings, its public URLs in its folder, its templates on the path."""
     tag = language_tag(config.language)
@@ -67,12 +64,21 @@ def configure_edition(app: Sphinx, config: Config) -> None:
     config.html_static_path.append(str(HERE / "static"))
 
 
-def add_switcher_style(app: Sphinx) -> None:
-    if app.builder.format == "html":
-        app.add_css_file("editions.css")
+def connect_editions(app: Sphinx) -> None:
+    """Find the editions once per HTML build and hand them to the page and finish hooks."""
+    if app.builder.format != "html":
+        return
+    app.add_css_file("editions.css")
+    languages = edition_languages(
+        Path(app.srcdir), app.config.locale_dirs, app.config.editions_source_language
+    )
+    app.connect("html-page-context", partial(on_page_context, languages=languages))
+    app.connect("build-finished", partial(on_build_finished, languages=languages))
 
 
-def on_page_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+def on_page_context(
+    app: Sphinx, pagename: str, templatename: str, context: dict, doctree, *, languages: list[str]
+) -> None:
     """The same page in every edition, for the switcher and the alternate links."""
     to_site_root = "../" * (pagename.count("/") + 1)
     page = app.builder.get_target_uri(pagename)
@@ -83,7 +89,7 @@ def on_page_context(app: Sphinx, pagename: str, templatename: str, context: dict
             "url": f"{to_site_root}{language_tag(language)}/{page}",
             "current": language == app.config.language,
         }
-        for language in _editions(app)
+        for language in languages
     ]
     context["language"] = language_tag(app.config.language)
     context["editions"] = editions
@@ -94,12 +100,11 @@ def on_page_context(app: Sphinx, pagename: str, templatename: str, context: dict
     )
 
 
-def on_build_finished(app: Sphinx, exception) -> None:
+def on_build_finished(app: Sphinx, exception, *, languages: list[str]) -> None:
     """Every edition's build (re)writes the site's root page, when told where the root
     is: the last one also finds the other editions' 404 pages."""
-    if exception or not app.config.editions_site_root or app.builder.format != "html":
+    if exception or not app.config.editions_site_root:
         return
-    languages = _editions(app)
     declared = [
         meta["language"].replace("-", "_") for meta in app.env.metadata.values() if meta.get("language")
     ]
@@ -122,9 +127,7 @@ def setup(app: Sphinx) -> dict:
     app.add_config_value("editions_overrides", {}, "env", types=[dict])
     app.add_config_value("editions_site_root", "", "", types=[str])
     app.connect("config-inited", configure_edition, priority=100)  # before extensions read their settings
-    app.connect("builder-inited", add_switcher_style)
-    app.connect("html-page-context", on_page_context)
-    app.connect("build-finished", on_build_finished)
+    app.connect("builder-inited", connect_editions)
     setup_search(app)
     setup_theme_words(app)
     return {"version": "0.1.0", "parallel_read_safe": True, "parallel_write_safe": True}
