@@ -23,7 +23,7 @@ from .nodes import guide_footer, player, timestamp_link
 from .reading import guides
 from .store import GUIDES, SECTIONS
 from .strings import ANCHOR_WORDS, ORIGINAL_TIMESTAMP, bold_lead, localised
-from .timestamps import TimestampError, split_trailing_timestamp
+from .timestamps import Timestamp, TimestampError, split_trailing_timestamp
 from .youtube import is_http_url
 
 logger = logging.getLogger(__name__)
@@ -45,21 +45,19 @@ class GuidePage(SphinxTransform):
         top.insert(1, self._lead(meta))
         shown = SECTIONS.of(self.env)[self.env.docname] = {}
         for section in list(self.document.findall(nodes.section)):
-            moment = self._link_title(section, meta)
-            if moment is not None:
-                self._remember(shown, section, moment, section[0])
+            linked = self._link_title(section, meta)
+            if linked is not None:
+                self._remember(shown, section, *linked)
             elif ORIGINAL_TIMESTAMP in section:
                 self._lost_timestamp(section, section[0])
         for item in self.document.findall(nodes.list_item):
             lead = bold_lead(item)
-            moment = self._link_trailing(lead, meta, item) if lead is not None else None
-            if moment is not None:
-                label = "".join(child.astext() for child in lead.children[:-1]).strip()
-                words = item.get(ANCHOR_WORDS) or label
-                item_id = self._unique_id("step-" + nodes.make_id(words))
+            linked = self._link_trailing(lead, meta, item) if lead is not None else None
+            if linked is not None:
+                item_id = self._unique_id("step-" + nodes.make_id(item.get(ANCHOR_WORDS) or linked[0]))
                 item["ids"].append(item_id)
                 self.document.ids[item_id] = item
-                self._remember(shown, item, moment, lead)
+                self._remember(shown, item, *linked)
             elif ORIGINAL_TIMESTAMP in item:
                 self._lost_timestamp(item, lead or item)
         while (raw := next(self.document.findall(nodes.raw), None)) is not None:
@@ -76,10 +74,9 @@ class GuidePage(SphinxTransform):
             lead += player(meta.video_url, meta.title or meta.heading)
         return lead
 
-    def _remember(self, shown: dict, node: nodes.Element, moment, label: nodes.Element) -> None:
+    def _remember(self, shown: dict, node: nodes.Element, words: str, moment: Timestamp) -> None:
         """Note which element shows ``moment``, for the cards and the links back."""
         node["videoguide_seconds"] = moment.seconds
-        words = "".join(child.astext() for child in label.children[:-1]).strip()
         shown.setdefault(moment.seconds, []).append((node["ids"][0], words))
 
     def _unique_id(self, wanted: str) -> str:
@@ -89,10 +86,10 @@ class GuidePage(SphinxTransform):
             candidate = f"{wanted}-{number}"
         return candidate
 
-    def _link_title(self, section: nodes.section, meta: GuideMeta):
+    def _link_title(self, section: nodes.section, meta: GuideMeta) -> tuple[str, Timestamp] | None:
         title = section[0]
-        moment = self._link_trailing(title, meta, title)
-        if moment is None:
+        linked = self._link_trailing(title, meta, title)
+        if linked is None:
             return None
         for name in section["names"]:
             self.document.nameids.pop(name, None)
@@ -100,14 +97,18 @@ class GuidePage(SphinxTransform):
         for old_id in section["ids"]:
             self.document.ids.pop(old_id, None)
         section["names"], section["ids"] = [], []
-        words = section.get(ANCHOR_WORDS) or "".join(child.astext() for child in title.children[:-1])
-        name = nodes.fully_normalize_name(words)
+        name = nodes.fully_normalize_name(section.get(ANCHOR_WORDS) or linked[0])
         section["names"].append(name)
         self.document.note_implicit_target(section, section)
-        return moment
+        return linked
 
-    def _link_trailing(self, container: nodes.Element, meta: GuideMeta, where: nodes.Node):
-        """Replace the timestamp that ends ``container``'s text by a link."""
+    def _link_trailing(
+        self, container: nodes.Element, meta: GuideMeta, where: nodes.Node
+    ) -> tuple[str, Timestamp] | None:
+        """Replace the timestamp that ends ``container``'s text by a link.
+
+        Returns the words shown before the link and the moment it plays.
+        """
         if not container.children or not isinstance(container[-1], nodes.Text):
             return None
         text = container[-1]
@@ -120,8 +121,9 @@ class GuidePage(SphinxTransform):
             return None
         words, moment = found
         container.replace(text, nodes.Text(words.rstrip() + " "))
+        shown = "".join(child.astext() for child in container.children).strip()
         container += timestamp_link(meta.video_url, moment)
-        return moment
+        return shown, moment
 
     def _lost_timestamp(self, element: nodes.Element, where: nodes.Node) -> None:
         """A translation dropped (or moved) the timestamp that ended this heading or step."""
