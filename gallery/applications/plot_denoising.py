@@ -33,7 +33,7 @@ from dlis_gallery.images import bundled_gray, random_patches
 
 run = start_run("denoising")
 PATCHES = run.pick(smoke=64, quick=3000, full=40000)
-EPOCHS = run.pick(smoke=1, quick=8, full=40)
+EPOCHS = run.pick(smoke=1, quick=7, full=40)
 DEPTH, WIDTH = run.pick(smoke=(3, 8), quick=(7, 32), full=(17, 64))
 rng = np.random.default_rng(0)
 

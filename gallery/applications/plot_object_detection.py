@@ -33,8 +33,8 @@ from dlis_gallery.figures import training_curve
 from dlis_gallery.images import bundled_gray
 
 run = start_run("object_detection")
-SCENES = run.pick(smoke=8, quick=400, full=6000)
-EPOCHS = run.pick(smoke=1, quick=10, full=40)
+SCENES = run.pick(smoke=8, quick=320, full=6000)
+EPOCHS = run.pick(smoke=1, quick=12, full=40)
 WIDTH = run.pick(smoke=8, quick=24, full=48)
 TOLERANCE = 3.0  # a detection counts if it lies within 3 pixels of a true centre
 rng = np.random.default_rng(2)

@@ -30,7 +30,7 @@ from dlis_gallery.images import bundled_gray, random_patches
 
 run = start_run("super_resolution")
 SCALE = 2
-PATCHES = run.pick(smoke=64, quick=4000, full=40000)
+PATCHES = run.pick(smoke=64, quick=3200, full=40000)
 EPOCHS = run.pick(smoke=1, quick=20, full=60)
 WIDTH = run.pick(smoke=8, quick=48, full=64)
 rng = np.random.default_rng(3)
