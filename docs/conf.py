@@ -85,7 +85,7 @@ sphinx_gallery_conf = {
     "reset_modules_order": "before",
     "download_all_examples": True,
     "remove_config_comments": True,
-    "capture_repr": (),
+    "capture_repr": ("_repr_html_",),  # the measured tables (dlis_gallery's Table, Comparison)
     "min_reported_time": 0,
     "junit": "../../gallery-junit.xml",  # beside the site (docs/_build/), not inside it
 }

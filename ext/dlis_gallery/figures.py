@@ -1,4 +1,4 @@
-"""Figures every training example draws the same way."""
+"""Figures the gallery draws the same way on every page: training curves, score charts, zoomed comparisons."""
 
 from __future__ import annotations
 
@@ -18,5 +18,77 @@ def training_curve(history, ylabel: str, log: bool = False):
         yscale="log" if log else "linear",
     )
     ax.legend()
+    fig.tight_layout()
+    return fig
+
+
+def score_chart(comparison, metrics=None):
+    """Every method's mean score with its 95 % interval, one panel per metric
+    (by default the metrics the comparison gives verdicts on); the network in colour."""
+    import matplotlib.pyplot as plt
+
+    record = comparison.record()
+    metrics = metrics or [verdict["metric"] for verdict in record["verdicts"]]
+    rows = record["rows"]
+    fig, axes = plt.subplots(
+        1,
+        len(metrics),
+        figsize=(4.2 * len(metrics) + 1.5, 0.45 * len(rows) + 1.4),
+        sharey=True,
+        squeeze=False,
+    )
+    positions = range(len(rows))[::-1]
+    for ax, metric in zip(axes[0], metrics, strict=True):
+        for position, row in zip(positions, rows, strict=True):
+            mine = row["method"] == record["network"]
+            mean, low, high = row[metric], row[f"{metric} low"], row[f"{metric} high"]
+            ax.errorbar(
+                mean,
+                position,
+                xerr=[[mean - low], [high - mean]],
+                fmt="o",
+                color="tab:orange" if mine else "0.35",
+                capsize=3,
+                ms=7 if mine else 5,
+            )
+        arrow = "higher" if record["metrics"][metric] > 0 else "lower"
+        ax.set(xlabel=f"{metric} ({arrow} is better)")
+        ax.grid(axis="x", alpha=0.3)
+    axes[0, 0].set_yticks(list(positions), [row["method"] for row in rows])
+    fig.suptitle(f"Mean and 95 % interval over {record['count']} held-out {record['items']}")
+    fig.tight_layout()
+    return fig
+
+
+def zoomed_panels(images, region, title, columns=2, **shown):
+    """Images side by side, at most ``columns`` to a row, each with the same
+    ``region`` (a pair of slices) boxed and enlarged in an inset.
+
+    ``shown`` goes to ``imshow`` (by default grey levels from 0 to 1); an image
+    given as ``(image, settings)`` is shown with those settings instead.
+    """
+    import matplotlib.pyplot as plt
+
+    shown = {"cmap": "gray", "vmin": 0, "vmax": 1, "interpolation": "nearest", **shown}
+    rows = -(-len(images) // columns)
+    panels = {name: image if isinstance(image, tuple) else (image, {}) for name, image in images.items()}
+    first = next(iter(panels.values()))[0]
+    width = 11
+    height = rows * width / columns * first.shape[0] / first.shape[1] + 0.8
+    fig, axes = plt.subplots(rows, columns, figsize=(width, height), squeeze=False)
+    (top, bottom), (left, right) = (region[0].start, region[0].stop), (region[1].start, region[1].stop)
+    # with fewer images than axes, the spare axes stay empty
+    for ax, (name, (image, settings)) in zip(axes.ravel(), panels.items(), strict=False):
+        ax.imshow(image, **{**shown, **settings})
+        inset = ax.inset_axes([0.58, 0.02, 0.4, 0.4])
+        inset.imshow(image, **{**shown, **settings})
+        inset.set(xlim=(left - 0.5, right - 0.5), ylim=(bottom - 0.5, top - 0.5), xticks=[], yticks=[])
+        ax.indicate_inset_zoom(inset, edgecolor="gold", alpha=1)
+        for spine in inset.spines.values():
+            spine.set_edgecolor("gold")
+        ax.set_title(name)
+    for ax in axes.ravel():
+        ax.set_axis_off()
+    fig.suptitle(title)
     fig.tight_layout()
     return fig

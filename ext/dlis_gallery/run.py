@@ -1,28 +1,81 @@
-"""One run of a gallery example: its profile, seeds, timings and printed results.
+"""One run of a gallery example: its profile, seeds, timings and what it measured.
 
-Everything an example prints about how it ran (backend, device, profile,
-training time) and what it measured (the comparison table) goes through here,
-so every page reports the same facts in the same form.  When
-``DLIS_METRICS_DIR`` is set, the measured table is also written there as JSON,
-for the benchmark and the tests.
+Everything an example reports about how it ran (backend, device, profile,
+training time) and what it measured (tables, the comparison of methods with
+its verdicts, tuned knobs, which images it trained and was judged on) goes
+through here, so every page reports the same facts in the same form.  Tables
+and comparisons are shown as HTML where a page or notebook can show HTML
+(``DLIS_DISPLAY=html``, which the docs build sets, or a Jupyter kernel) and
+printed as text in a terminal.  When ``DLIS_METRICS_DIR`` is set, the record
+is also written there as JSON, for the benchmark and the tests.
 """
 
 from __future__ import annotations
 
+import hashlib
+import html
 import json
 import os
+import sys
 import time
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
+import numpy as np
+
 from .profile import device_name, gpu_count, select_profile
 from .quiet import quiet_keras
+from .results import Comparison
+from .tuning import Tuned, grid_search
 
 T = TypeVar("T")
 SEED = 2020
 METRICS_VARIABLE = "DLIS_METRICS_DIR"
+DISPLAY_VARIABLE = "DLIS_DISPLAY"
+
+
+class OverlappingSetsError(ValueError):
+    """The same image in two of an example's data sets (training and held-out, say)."""
+
+
+@dataclass
+class Table:
+    """A measured table: one dict per row, the first key naming the row."""
+
+    title: str
+    rows: list[dict]
+
+    def _repr_html_(self) -> str:
+        columns = list(self.rows[0])
+        head = "".join(f"<th scope='col'>{html.escape(column)}</th>" for column in columns)
+        body = "".join(
+            f"<tr><th scope='row'>{html.escape(_cell(row[columns[0]]))}</th>"
+            + "".join(f"<td>{html.escape(_cell(row[column]))}</td>" for column in columns[1:])
+            + "</tr>"
+            for row in self.rows
+        )
+        return (
+            "<div class='dlis-table-scroll'><table class='dlis-table'>"
+            f"<caption>{html.escape(self.title)}</caption><thead><tr>{head}</tr></thead>"
+            f"<tbody>{body}</tbody></table></div>"
+        )
+
+    def __str__(self) -> str:
+        columns = list(self.rows[0])
+        cells = [[_cell(row[column]) for column in columns] for row in self.rows]
+        widths = [max(len(column), *(len(line[i]) for line in cells)) for i, column in enumerate(columns)]
+        lines = [
+            self.title,
+            "  ".join(column.ljust(width) for column, width in zip(columns, widths, strict=True)),
+        ]
+        lines.append("  ".join("-" * width for width in widths))
+        lines += [
+            "  ".join(value.ljust(width) for value, width in zip(line, widths, strict=True)) for line in cells
+        ]
+        return "\n".join(lines)
 
 
 @dataclass
@@ -33,9 +86,13 @@ class ExampleRun:
     profile: str
     backend: str
     device: str
+    html: bool = False
     timings: dict[str, float] = field(default_factory=dict)
     tables: dict[str, list[dict]] = field(default_factory=dict)
-    verdicts: dict[str, dict] = field(default_factory=dict)
+    comparison: dict | None = None
+    tuned: dict[str, dict] = field(default_factory=dict)
+    grid_edges: list[str] = field(default_factory=list)
+    data_sets: dict[str, list[str]] = field(default_factory=dict)
 
     def pick(self, *, smoke: T, quick: T, full: T) -> T:
         """The setting for this run's profile."""
@@ -48,6 +105,7 @@ class ExampleRun:
         yield
         self.timings[what] = time.perf_counter() - start
         print(f"{what.capitalize()} took {self.timings[what]:.1f} s ({self.profile} profile, {self.device}).")
+        self._save()
 
     def epoch_log(self, epochs: int, lines: int = 6):
         """A Keras callback printing the loss on about ``lines`` epochs, not per batch."""
@@ -63,39 +121,58 @@ class ExampleRun:
 
         return EpochLog()
 
-    def table(self, title: str, rows: list[dict], note: str = "") -> None:
-        """Print a measured table (one dict per row, first key the method)."""
-        self.tables[title] = rows
-        columns = list(rows[0])
-        cells = [[_cell(row[column]) for column in columns] for row in rows]
-        widths = [max(len(column), *(len(line[i]) for line in cells)) for i, column in enumerate(columns)]
-        print(f"\n{title}" + (f" ({note})" if note else ""))
-        print("  ".join(column.ljust(width) for column, width in zip(columns, widths, strict=True)))
-        print("  ".join("-" * width for width in widths))
-        for line in cells:
-            print("  ".join(value.ljust(width) for value, width in zip(line, widths, strict=True)))
+    def declare_data(self, **sets: Sequence) -> None:
+        """Record which images each data set holds (names of bundled images, or
+        arrays), and refuse an image that is in two sets."""
+        seen: dict[str, str] = {}
+        for set_name, images in sets.items():
+            keys = [item if isinstance(item, str) else _digest(item) for item in images]
+            for key in keys:
+                if key in seen and seen[key] != set_name:
+                    raise OverlappingSetsError(f"{key} is in both {seen[key]!r} and {set_name!r}")
+                seen[key] = set_name
+            self.data_sets[set_name] = keys
         self._save()
 
-    def verdict(
-        self, rows: list[dict], metric: str, unit: str = "", against: str = "classical method"
-    ) -> float:
-        """Print how far the last row (the network) is ahead of the best other row on
-        ``metric`` (higher is better), and return that gap.  ``against`` names what
-        the other rows are."""
-        *others, network = rows
-        best = max(others, key=lambda row: row[metric])
-        gap = network[metric] - best[metric]
-        self.verdicts[metric] = {
-            "network": network[metric],
-            "best": best["method"],
-            "best_value": best[metric],
-        }
+    def tune(
+        self,
+        method: str,
+        score: Callable[..., float],
+        grid: Mapping[str, Sequence],
+        limits: Mapping[str, tuple[float, float]] | None = None,
+    ) -> dict:
+        """Tune ``method``'s knobs on ``grid`` (best ``score``), print the choice and
+        warn when a best value is on the edge of its grid; return the knobs."""
+        tuned: Tuned = grid_search(score, grid, limits)
+        self.tuned[method] = tuned.knobs
+        choice = ", ".join(f"{knob} = {value!r}" for knob, value in tuned.knobs.items())
+        print(f"{method}: {choice}")
+        for warning in tuned.warnings(method):
+            print(warning)
+            self.grid_edges.append(warning)
         self._save()
-        print(
-            f"{network['method']} is {'ahead of' if gap >= 0 else 'behind'} the best {against} "
-            f"({best['method']}) by {abs(gap):.3f}{unit} {metric} in this build ({self.profile} profile)."
-        )
-        return gap
+        return tuned.knobs
+
+    def table(self, title: str, rows: list[dict]) -> Table:
+        """A measured table (one dict per row, first key the row's name): shown
+        where HTML can be, printed otherwise; end a code cell with it."""
+        self.tables[title] = rows
+        self._save()
+        return self._shown(Table(title, rows))
+
+    def compare(self, scores: Mapping[str, Mapping[str, Sequence[float]]], **options) -> Comparison:
+        """Every method's per-item scores, with intervals and the network's verdicts;
+        ``options`` are :class:`~dlis_gallery.results.Comparison`'s (``network``,
+        ``items``, ``verdict_on``, ...).  End a code cell with it."""
+        comparison = Comparison(scores, **options)
+        self.comparison = comparison.record()
+        self._save()
+        return self._shown(comparison)
+
+    def _shown(self, shown: T) -> T:
+        if not self.html:
+            print(f"\n{shown}")
+        return shown
 
     def _save(self) -> None:
         folder = os.environ.get(METRICS_VARIABLE)
@@ -108,9 +185,28 @@ class ExampleRun:
                 "device": self.device,
                 "timings": self.timings,
                 "tables": self.tables,
-                "verdicts": self.verdicts,
+                "comparison": self.comparison,
+                "tuned": self.tuned,
+                "grid_edges": self.grid_edges,
+                "data_sets": self.data_sets,
             }
-            Path(folder, f"{self.name}.json").write_text(json.dumps(record, indent=1))
+            Path(folder, f"{self.name}.json").write_text(json.dumps(record, indent=1, default=_plain))
+
+
+def _plain(value):
+    """JSON for NumPy numbers in records."""
+    return value.item() if hasattr(value, "item") else str(value)
+
+
+def _digest(image) -> str:
+    array = np.ascontiguousarray(image)
+    return "array " + hashlib.sha256(array.tobytes() + str(array.shape).encode()).hexdigest()[:16]
+
+
+def shows_html(environ=os.environ) -> bool:
+    """Whether what this process prints ends up where HTML is shown: a docs build
+    that says so, or a Jupyter kernel."""
+    return environ.get(DISPLAY_VARIABLE) == "html" or "ipykernel" in sys.modules
 
 
 def _cell(value) -> str:
@@ -128,6 +224,7 @@ def start_run(name: str) -> ExampleRun:
         profile=select_profile(gpus=lambda: gpus),
         backend=keras.backend.backend(),
         device=device_name(gpus),
+        html=shows_html(),
     )
     make_deterministic(SEED)
     print(f"Keras {keras.__version__}, backend {run.backend}, device {run.device}, profile {run.profile}.")

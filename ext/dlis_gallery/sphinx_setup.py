@@ -2,9 +2,10 @@
 
 Listed in ``extensions``, it imports Keras once without TensorFlow's start-up
 noise, logs the profile the gallery runs with, makes sure a change of
-profile re-runs the examples, keeps sphinx-gallery's pages free of CDN
-scripts so the site works offline, and words what sphinx-gallery writes itself
-in the build's language (``gallery_words.py``).  ``conf.py`` names
+profile re-runs the examples, tells the examples that their tables are shown
+as HTML, keeps sphinx-gallery's pages free of CDN scripts so the site works
+offline, words what sphinx-gallery writes itself in the build's language
+(``gallery_words.py``) and the measured results too (``page_results.py``).  ``conf.py`` names
 :func:`reset_example` in sphinx-gallery's ``reset_modules``, so every example
 starts with a cleared Keras session, fresh seeds and no open figures, whatever
 ran before it.
@@ -13,13 +14,15 @@ ran before it.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from pathlib import Path
 
 from .gallery_words import setup_gallery_words
+from .page_results import setup_page_results
 from .profile import device_name, gpu_count, select_profile
 from .quiet import quiet_keras
-from .run import SEED, make_deterministic
+from .run import DISPLAY_VARIABLE, SEED, make_deterministic
 
 PROFILE_STAMP = ".dlis-profile"
 
@@ -45,6 +48,7 @@ def prepare_gallery(app) -> None:
     gpus = gpu_count()
     profile = select_profile(gpus=lambda: gpus)
     print(f"Gallery: Keras backend {keras.backend.backend()}, {device_name(gpus)}, {profile} profile")
+    os.environ[DISPLAY_VARIABLE] = "html"  # sphinx-gallery shows a cell's last value's _repr_html_
     conf = app.config.sphinx_gallery_conf
     for examples, folder in zip(conf.get("examples_dirs", []), conf.get("gallery_dirs", []), strict=False):
         forget_other_profiles(Path(app.srcdir, folder), profile)
@@ -91,4 +95,5 @@ def setup(app) -> dict:
     app.connect("builder-inited", prepare_gallery, priority=400)
     app.connect("source-read", drop_cdn_scripts)
     setup_gallery_words(app)
+    setup_page_results(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -53,23 +53,6 @@ def test_table_prints_every_row_and_saves_json(tmp_path, monkeypatch, capsys):
     assert saved["profile"] == "quick"
 
 
-def test_verdict_measures_against_the_best_other_row(capsys):
-    rows = [{"method": "A", "F1": 0.8}, {"method": "B", "F1": 0.9}, {"method": "Net", "F1": 0.85}]
-    gap = _run().verdict(rows, "F1")
-    assert gap == pytest.approx(-0.05)
-    assert "Net is behind the best classical method (B) by 0.050 F1" in capsys.readouterr().out
-
-
-def test_verdicts_are_saved_with_the_tables(tmp_path, monkeypatch):
-    monkeypatch.setenv("DLIS_METRICS_DIR", str(tmp_path))
-    rows = [{"method": "A", "F1": 0.8}, {"method": "Net", "F1": 0.85}]
-    run = _run()
-    run.table("t", rows)
-    run.verdict(rows, "F1")
-    saved = json.loads((tmp_path / "x.json").read_text())
-    assert saved["verdicts"] == {"F1": {"network": 0.85, "best": "A", "best_value": 0.8}}
-
-
 def test_tiny_values_are_printed_in_scientific_notation(capsys):
     _run().table("t", [{"method": "a", "difference": 3.2e-8, "PSNR": 27.5123, "zero": 0.0}])
     printed = capsys.readouterr().out

@@ -1,0 +1,67 @@
+"""The measured results on the gallery's pages: worded in the build's language, refused when a grid decided.
+
+An example shows its comparison as HTML that carries its own numbers
+(:func:`dlis_gallery.results.render_html`).  The gallery runs once, in the
+English build; every edition writes that HTML again here from those numbers,
+with the verdicts and headings through the ``dlis_gallery`` catalog.
+
+A tuned knob whose best value is on the edge of its grid
+(:mod:`dlis_gallery.tuning`) prints a warning in the page.  Here that warning
+also becomes a build warning at the page, so a ``-W`` build refuses a page
+whose baseline the grid, not the method, decided.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.locale import get_translation
+from sphinx.transforms import SphinxTransform
+from sphinx.util import logging
+
+from .results import render_html
+from .tuning import GRID_EDGE
+
+CATALOG = "dlis_gallery"
+_ = get_translation(CATALOG)
+logger = logging.getLogger(__name__)
+
+RESULTS = re.compile(r'<div class="dlis-results" data-dlis-results="(?P<data>[^"]*)">[^\n]*')
+
+
+class ResultsInBuildLanguage(SphinxTransform):
+    """Write each comparison's HTML again from its numbers, in this build's language."""
+
+    default_priority = 15
+
+    def apply(self, **kwargs) -> None:
+        for raw in self.document.findall(nodes.raw):
+            text = raw.astext()
+            if "data-dlis-results=" in text:
+                rewritten = RESULTS.sub(_rendered, text)
+                raw[:] = [nodes.Text(rewritten)]
+
+
+def _rendered(found: re.Match) -> str:
+    return render_html(json.loads(html.unescape(found["data"])), _)
+
+
+class GridEdgeWarnings(SphinxTransform):
+    """A build warning for every grid-edge warning an example printed."""
+
+    default_priority = 16
+
+    def apply(self, **kwargs) -> None:
+        for block in self.document.findall(nodes.literal_block):
+            for line in block.astext().splitlines():
+                if GRID_EDGE in line:
+                    logger.warning("%s", line.strip(), location=block, type="dlis", subtype="grid_edge")
+
+
+def setup_page_results(app: Sphinx) -> None:
+    app.add_transform(ResultsInBuildLanguage)
+    app.add_transform(GridEdgeWarnings)
