@@ -81,12 +81,14 @@ def example_rows(profile: str, repeat: int, env: dict) -> list[str]:
 
 
 def summary(metrics: dict) -> str:
-    """Each comparison the example printed (the network against the best other method),
-    or else its first table's last row."""
-    if metrics["verdicts"]:
+    """Each verdict the example printed (the network against the best other method,
+    the margin and its 95 % interval), or else its first table's last row."""
+    if metrics["comparison"]:
         return "; ".join(
-            f"{metric}: network {v['network']:.3f}, {v['best']} {v['best_value']:.3f}"
-            for metric, v in metrics["verdicts"].items()
+            f"{v['metric']}: network {v['network_value']:.3f}, {v['best']} {v['best_value']:.3f}, "
+            f"margin {v['margin']:+.3f} [{v['low']:+.3f}, {v['high']:+.3f}] ({v['outcome']})"
+            + (f"; GRID EDGES: {len(metrics['grid_edges'])}" if metrics["grid_edges"] else "")
+            for v in metrics["comparison"]["verdicts"]
         )
     last = list(metrics["tables"].values())[0][-1]
     return ", ".join(

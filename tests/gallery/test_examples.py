@@ -22,6 +22,9 @@ from tests.conftest import ROOT, SEED
 
 GALLERY = ROOT / "gallery"
 EXAMPLES = sorted(GALLERY.glob("*/plot_*.py"))
+#: Classical methods with nothing to tune (interpolations, a threshold picked from the
+#: histogram, a classifier trained on labels, a denoiser that calibrates itself).
+UNTUNED = {"Bicubic", "Lanczos", "Multi-Otsu", "Random forest on features", "NL-means, self-calibrated"}
 TIMESTAMP_ROLE = re.compile(r":timestamp:`(\d\d:\d\d:\d\d) </guides/dragonfly-daily-15(?:#[\w-]+)?>`")
 
 
@@ -65,16 +68,26 @@ def test_each_example_uses_only_the_keras_api(path):
 def test_each_example_runs_and_measures_its_table(path, tmp_path):
     saved = run_example(path, tmp_path)
     assert saved["profile"] == "smoke"
-    assert saved["tables"], "every example prints what it measured"
+    assert saved["tables"] or saved["comparison"], "every example shows what it measured"
     for rows in saved["tables"].values():
         for row in rows:
             numbers = [value for value in row.values() if isinstance(value, float | int)]
             assert numbers and all(math.isfinite(value) for value in numbers)
     if path.parent.name == "applications":
         assert saved["timings"]["training"] > 0
-        assert saved["verdicts"], "the example says how the network compares with the best classical method"
-        (rows,) = saved["tables"].values()
-        assert len(rows) >= 3, "the network and at least two classical methods"
+        comparison = saved["comparison"]
+        assert comparison["verdicts"], (
+            "the example says how the network compares with the best classical method"
+        )
+        assert comparison["against"] == "classical"
+        assert len(comparison["rows"]) >= 4, "the network and at least three classical methods"
+        assert all(math.isfinite(row[key]) for row in comparison["rows"] for key in row if key != "method")
+        assert (
+            set(saved["tuned"])
+            >= {row["method"] for row in comparison["rows"]} - {"Network", "U-Net"} - UNTUNED
+        )
+        sets = [set(names) for names in saved["data_sets"].values()]
+        assert len(sets) >= 3 and all(not a & b for a in sets for b in sets if a is not b), saved["data_sets"]
 
 
 @pytest.mark.slow
@@ -91,4 +104,4 @@ def test_two_runs_print_the_same_metrics(tmp_path):
     example = GALLERY / "applications" / "plot_segmentation.py"
     first = run_example(example, tmp_path / "first")
     second = run_example(example, tmp_path / "second")
-    assert first["tables"] == second["tables"]
+    assert first["comparison"] == second["comparison"] and first["tables"] == second["tables"]
