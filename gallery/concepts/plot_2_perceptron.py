@@ -37,9 +37,11 @@ brightness = ndi.gaussian_filter(coins, 1)
 contrast = np.sqrt(np.maximum(ndi.uniform_filter(coins**2, 7) - ndi.uniform_filter(coins, 7) ** 2, 0))
 labels = (ndi.gaussian_filter(coins, 4) > threshold_otsu(ndi.gaussian_filter(coins, 4))).astype("float32")
 features = np.stack([brightness.ravel(), contrast.ravel()], axis=1)
-features = (features - features.mean(axis=0)) / features.std(axis=0)
 picked = rng.choice(features.shape[0], 4000, replace=False)
 train, test = picked[:3000], picked[3000:]
+# Standardise with the training pixels' mean and spread only: the test pixels
+# must play no part in any choice, not even this one.
+features = (features - features[train].mean(axis=0)) / features[train].std(axis=0)
 x_train, y_train, x_test, y_test = (
     features[train],
     labels.ravel()[train],

@@ -76,16 +76,17 @@ rows = [
         "max abs difference": float(np.abs(learnt - truth).max()),
     },
 ]
-run.table("How close the layers come to the filters", rows)
 print(
     f"trained CNN on cell: mean squared error {np.mean((learnt - truth) ** 2):.2e} (edge magnitudes up to {truth.max():.2f})"
 )
+run.table("How close the layers come to the filters", rows)
 
 # %%
 # What the first layer learnt
 # ---------------------------
-# Each of the 8 filters of the first layer, and what it makes of ``cell``: some
-# respond to horizontal edges, some to vertical ones, some pass the image on.
+# Each of the 8 filters of the first layer, and what it makes of ``cell``. Look
+# for filters that respond to horizontal edges, to vertical ones, or that pass
+# the image on.
 kernels = keras.ops.convert_to_numpy(model.get_layer("first").kernel)[:, :, 0, :]
 feature_model = keras.Model(inputs, first)  # the same layers, stopped after the first
 features = keras.ops.convert_to_numpy(feature_model(cell[None, ..., None]))[0]

@@ -19,6 +19,7 @@ from keras import layers
 
 from dlis_gallery import start_run
 from dlis_gallery.images import bundled_gray, random_patches
+from dlis_gallery.metrics import psnr
 
 run = start_run("autoencoder")
 PATCHES = run.pick(smoke=64, quick=8000, full=40000)
@@ -51,10 +52,6 @@ def autoencoder(code_size):
     return model, keras.Model(patch, code)
 
 
-def psnr(clean, rebuilt):
-    return float(10 * np.log10(1 / np.mean((clean - rebuilt) ** 2)))
-
-
 models, encoders, rows = {}, {}, []
 with run.timed("training"):
     for size in CODE_SIZES:
@@ -76,6 +73,9 @@ with run.timed("training"):
     denoiser.fit(noisy_train, x_train, epochs=EPOCHS, batch_size=64, verbose=0)
     denoised = keras.ops.convert_to_numpy(denoiser(noisy_test))
 run.table("Held-out patches of coins, moon and gravel rebuilt from their code", rows)
+
+# %%
+# The denoising autoencoder against the noisy patches it was given:
 run.table(
     "Denoising autoencoder (code of 32), Gaussian noise sigma 0.1",
     [
@@ -87,8 +87,8 @@ run.table(
 # %%
 # Reconstructions
 # ---------------
-# Two numbers keep only the mean brightness and the main gradient; 32 keep
-# edges and some texture.
+# Two numbers can hold little more than the mean brightness and the main
+# gradient; 32 can hold edges and some texture. Compare the columns.
 shown = x_test[[5, 305, 605, 40]]
 fig, axes = plt.subplots(len(shown), 2 + len(CODE_SIZES), figsize=(8, 7.5))
 fig.suptitle("Held-out 16x16 patches, rebuilt from codes of 2, 8 and 32 numbers")

@@ -13,11 +13,15 @@ their size, and whether they take images of any size, and pick one.
 # -----
 import keras
 import matplotlib.pyplot as plt
+import numpy as np
+from _workflow import result
 from keras import layers
+from skimage.measure import label, regionprops
 
 from dlis_gallery import start_run
 
 run = start_run("workflow_2_network_selection")
+data = np.load(result("plot_1_data_input.py", "micrographs.npz"))
 
 # %%
 # Three candidates
@@ -88,6 +92,19 @@ rows = [
 ]
 run.table("Candidates for labelling every pixel", rows)
 
+# %%
+# How far should a pixel see? Compare with the particles of step 1: the
+# median diameter of the particles in the training masks.
+diameters = [
+    region.equivalent_diameter_area for mask in data["train_masks"] for region in regionprops(label(mask))
+]
+particle = float(np.median(diameters))
+cnn, unet = rows[1]["receptive field (px)"], rows[2]["receptive field (px)"]
+print(
+    f"A typical particle is {particle:.1f} px across (median of {len(diameters)} particles). "
+    f"The plain CNN sees {cnn} px, {cnn / particle:.1f} particles' worth; the U-Net sees {unet} px, "
+    f"{unet / particle:.1f} particles' worth."
+)
 fig, (size, sight) = plt.subplots(1, 2, figsize=(10, 3.2))
 fig.suptitle("The three candidates: how many weights they train, and how far each output pixel sees")
 names = ["dense", "plain CNN", "U-Net"]
@@ -95,10 +112,10 @@ size.bar(names, [row["weights"] for row in rows], color=["0.6", "0.6", "teal"])
 size.set(yscale="log", ylabel="weights")
 sight.bar(
     names,
-    [64, rows[1]["receptive field (px)"], rows[2]["receptive field (px)"]],
+    [64, cnn, unet],
     color=["0.6", "0.6", "teal"],
 )
-sight.axhline(0.05 * 128, color="crimson", ls=":", label="typical particle size")
+sight.axhline(particle, color="crimson", ls=":", label="typical particle diameter")
 sight.set(ylabel="receptive field (pixels)")
 sight.legend(fontsize="small")
 fig.tight_layout()
@@ -107,6 +124,7 @@ fig.tight_layout()
 # Conclusion
 # ----------
 # The dense network is the largest and sees a fixed patch only; the plain CNN
-# is small but sees 7 pixels, less than a particle; the U-Net sees 24 pixels,
-# several particles' worth, with a fraction of the dense network's weights.
-# ``build_unet`` is the network the next steps train.
+# is the smallest and sees the least; the U-Net sees the farthest, with a
+# fraction of the dense network's weights. Whether a network sees a whole
+# particle and its surroundings is the line printed above. ``build_unet`` is
+# the network the next steps train.

@@ -62,8 +62,8 @@ run.table(
 )
 
 # %%
-# The loss falls
-# --------------
+# The loss, epoch by epoch
+# ------------------------
 training_curve(history, "cross-entropy")
 
 # %%

@@ -48,6 +48,8 @@ with run.timed("training"):
         )
 run.table("Validation loss as training goes on", rows)
 
+# %%
+# The same losses, epoch by epoch:
 fig, ax = plt.subplots(figsize=(5.5, 3.6))
 for count, curve in curves.items():
     ax.plot(range(1, len(curve) + 1), curve, "o-", label=f"{count} training pairs")
@@ -58,7 +60,8 @@ fig.tight_layout()
 # %%
 # Conclusion
 # ----------
-# Each epoch lowers the validation loss, and more pairs lower it faster: with
-# a small network and a few hundred pairs, the curves have not yet flattened,
-# so more data and more epochs still pay. When they flatten, more of the same
-# stops helping; step 8 shows what happens when training goes on too long.
+# Read the curves for two things: whether each epoch still lowers the
+# validation loss, and whether more pairs lower it faster. While the curves
+# still fall, more data and more epochs still pay; when they flatten, more of
+# the same stops helping. Step 8 shows what happens when training goes on too
+# long.

@@ -4,9 +4,9 @@ Step 8, validation: how good is the model on images it has never seen, and when 
 
 A model is only as good as its score on data that played no part in training
 (:timestamp:`00:27:10 </guides/dragonfly-daily-15#step-validation>`). We score
-the model of step 4 on the test micrographs put aside in step 1, then show
-overfitting, a network memorising a few training patches, and catch it with
-early stopping on the validation set.
+the model of step 4 on the test micrographs put aside in step 1, then provoke
+overfitting, a network memorising a few training patches, and guard against
+it with early stopping on the validation set.
 """
 
 # %%
@@ -18,6 +18,7 @@ import numpy as np
 from _workflow import definitions, result
 
 from dlis_gallery import start_run
+from dlis_gallery.metrics import iou_per_class
 
 run = start_run("workflow_8_validation")
 data = np.load(result("plot_1_data_input.py", "micrographs.npz"))
@@ -27,8 +28,7 @@ pairs = definitions("plot_3_training_data.py")["pairs"]
 
 
 def iou(masks, scores):
-    found, truth = scores > 0, masks > 0
-    return float(np.sum(found & truth) / np.sum(found | truth))
+    return iou_per_class(masks > 0, scores > 0, 2)[1]
 
 
 # %%
@@ -42,12 +42,14 @@ rows = [
 ]
 
 # %%
-# Overfitting, shown and caught
-# -----------------------------
-# Two training patches, a wider network and many epochs: the training loss
-# keeps falling while the validation loss turns up, the network memorising the
-# noise of its two patches. ``EarlyStopping`` watches the validation loss and
-# keeps the best weights.
+# Provoking overfitting, and catching it
+# --------------------------------------
+# Two training patches, a wider network and many epochs: the recipe for a
+# network that memorises the noise of its two patches. The sign to look for is
+# a training loss that keeps falling while the validation loss turns up.
+# ``EarlyStopping`` watches the validation loss and keeps the best weights.
+# Both networks are then scored on the test micrographs: the validation set
+# chose when to stop, so it can no longer judge the result fairly.
 few_x, few_y = pairs(data["train_images"], data["train_masks"], 2, seed=3)
 x_val, y_val = pairs(
     data["validation_images"], data["validation_masks"], run.pick(smoke=4, quick=32, full=200), seed=1
@@ -69,16 +71,18 @@ with run.timed("training"):
         verbose=0,
         callbacks=[stopper],
     )
-validation_images = data["validation_images"][..., None]
+test_images = data["test_images"][..., None]
 for name, network in (("trained to the end", overfit), ("early stopping", stopped)):
-    scores = keras.ops.convert_to_numpy(network(validation_images))[..., 0]
-    rows.append({"method": f"2 patches, {name}, on validation", "IoU": iou(data["validation_masks"], scores)})
-run.table("Intersection over union of particle masks", rows)
+    scores = keras.ops.convert_to_numpy(network(test_images))[..., 0]
+    rows.append({"method": f"2 patches, {name}, on test micrographs", "IoU": iou(data["test_masks"], scores)})
 best = int(np.argmin(history.history["val_loss"]))
 print(
     f"validation loss lowest at epoch {best + 1} of {epochs}; early stopping stopped at epoch {stopper.stopped_epoch + 1}"
 )
+run.table("Intersection over union of particle masks", rows)
 
+# %%
+# The losses of the network trained on two patches, epoch by epoch:
 fig, ax = plt.subplots(figsize=(5.5, 3.6))
 ax.plot(history.history["loss"], label="training (2 patches)")
 ax.plot(history.history["val_loss"], label="validation")
@@ -87,7 +91,7 @@ ax.set(
     xlabel="epoch",
     ylabel="cross-entropy",
     yscale="log",
-    title="Overfitting: training loss falls, validation loss rises",
+    title="Training on two patches: training and validation loss",
 )
 ax.legend()
 fig.tight_layout()

@@ -20,6 +20,7 @@ from skimage.measure import label
 from skimage.morphology import remove_small_objects
 
 from dlis_gallery import start_run
+from dlis_gallery.metrics import iou_per_class
 
 run = start_run("workflow_9_application")
 model = keras.saving.load_model(result("plot_4_model_training.py", "unet.keras"))
@@ -62,7 +63,7 @@ rows = [
     {
         "method": "U-Net, tiled",
         "particles": int(label(found).max()),
-        "IoU": float(np.sum(found & truth) / np.sum(found | truth)),
+        "IoU": iou_per_class(truth, found, 2)[1],
     },
 ]
 run.table(f"A new {image.shape[0]}x{image.shape[1]} micrograph", rows)
