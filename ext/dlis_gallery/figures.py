@@ -80,12 +80,12 @@ def zoomed_panels(images, region, title, columns=2, **shown):
     # with fewer images than axes, the spare axes stay empty
     for ax, (name, (image, settings)) in zip(axes.ravel(), panels.items(), strict=False):
         ax.imshow(image, **{**shown, **settings})
-        inset = ax.inset_axes([0.58, 0.02, 0.4, 0.4])
+        inset = ax.inset_axes([0.54, 0.02, 0.44, 0.44])
         inset.imshow(image, **{**shown, **settings})
         inset.set(xlim=(left - 0.5, right - 0.5), ylim=(bottom - 0.5, top - 0.5), xticks=[], yticks=[])
-        ax.indicate_inset_zoom(inset, edgecolor="gold", alpha=1)
+        ax.indicate_inset_zoom(inset, edgecolor="red", alpha=1)
         for spine in inset.spines.values():
-            spine.set_edgecolor("gold")
+            spine.set_edgecolor("red")
         ax.set_title(name)
     for ax in axes.ravel():
         ax.set_axis_off()

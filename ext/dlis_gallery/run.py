@@ -141,12 +141,15 @@ class ExampleRun:
         grid: Mapping[str, Sequence],
         limits: Mapping[str, tuple[float, float]] | None = None,
     ) -> dict:
-        """Tune ``method``'s knobs on ``grid`` (best ``score``), print the choice and
-        warn when a best value is on the edge of its grid; return the knobs."""
+        """Tune ``method``'s knobs on ``grid`` (best ``score``), print the choice, warn
+        when a best value is on the edge of its grid and note one at a declared
+        limit; return the knobs."""
         tuned: Tuned = grid_search(score, grid, limits)
         self.tuned[method] = tuned.knobs
         choice = ", ".join(f"{knob} = {value!r}" for knob, value in tuned.knobs.items())
         print(f"{method}: {choice}")
+        for note in tuned.notes(method):
+            print(note)
         for warning in tuned.warnings(method):
             print(warning)
             self.grid_edges.append(warning)
@@ -226,16 +229,24 @@ def start_run(name: str) -> ExampleRun:
         device=device_name(gpus),
         html=shows_html(),
     )
-    make_deterministic(SEED)
+    make_deterministic(SEED, kernels=gpus == 0)
     print(f"Keras {keras.__version__}, backend {run.backend}, device {run.device}, profile {run.profile}.")
     return run
 
 
-def make_deterministic(seed: int) -> None:
-    """Seed Python, NumPy and the backend, and ask the backend for deterministic kernels."""
+def make_deterministic(seed: int, kernels: bool = True) -> None:
+    """Seed Python, NumPy and the backend; with ``kernels``, also ask the backend for
+    deterministic kernels.
+
+    On a CPU they cost little and make two runs print the same digits (a test
+    checks it).  On a GPU they slow training down, so the full profile keeps
+    the seeds but lets the last digits vary from run to run.
+    """
     import keras
 
     keras.utils.set_random_seed(seed)
+    if not kernels:
+        return
     backend = keras.backend.backend()
     if backend == "tensorflow":
         import tensorflow as tf

@@ -5,8 +5,9 @@ grid of values on training images and keeps the best.  When the best value is
 the smallest or largest one tried, the true optimum may lie beyond the grid,
 and the comparison would be against a handicapped method.  :func:`grid_search`
 reports those knobs, so the page can say so (and the build can refuse it).
-A knob may have limits it cannot pass (an overlap fraction cannot exceed 1):
-a best value on such a limit is not a grid edge.
+A knob may have limits it cannot or should not pass (an overlap fraction
+cannot exceed 1; a window beyond some size costs more than a page can spend):
+a best value on such a limit is not a grid edge, and is reported as a note.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ class Tuned:
     knobs: dict
     score: float
     edges: tuple[str, ...]
+    at_limits: tuple[str, ...] = ()
 
     def warnings(self, method: str) -> list[str]:
         """One sentence per knob whose best value is the smallest or largest tried."""
@@ -32,6 +34,10 @@ class Tuned:
             f"Warning: {method} {knob} = {self.knobs[knob]!r} is {GRID_EDGE}: try values beyond it."
             for knob in self.edges
         ]
+
+    def notes(self, method: str) -> list[str]:
+        """One sentence per knob whose best value is one of its declared limits."""
+        return [f"Note: {method} {knob} = {self.knobs[knob]!r} is at its limit." for knob in self.at_limits]
 
 
 def grid_search(
@@ -69,7 +75,8 @@ def grid_search(
             if scored({**best, name: value}) > scored(best):
                 best[name], changed = value, True
     edges = tuple(name for name in grid if _on_edge(best[name], grid[name], limits.get(name)))
-    return Tuned(knobs=best, score=sign * scored(best), edges=edges)
+    at_limits = tuple(name for name in grid if name in limits and best[name] in limits[name])
+    return Tuned(knobs=best, score=sign * scored(best), edges=edges, at_limits=at_limits)
 
 
 def _on_edge(value, values: Sequence, limit: tuple[float, float] | None) -> bool:

@@ -60,3 +60,12 @@ def test_a_grid_edge_printed_in_the_page_is_a_build_warning(build_site):
     site = build_site({"page.rst": _page(f"blob_log: threshold = 0.2\n{edge}")}, conf=CONF)
     (warning,) = site.warning_lines()
     assert "page.rst" in warning and edge in warning
+
+
+def test_a_smoke_build_shows_the_grid_edge_but_does_not_fail(build_site):
+    edge = f"Warning: blob_log threshold = 0.2 is {GRID_EDGE}: try values beyond it."
+    conf = CONF.replace("def setup(app):\n", "def setup(app):\n    app.connect('builder-inited', smoke)\n")
+    conf += "\n\ndef smoke(app):\n    app.env.dlis_gallery_profile = 'smoke'\n"
+    site = build_site({"page.rst": _page(edge)}, conf=conf)
+    assert site.warning_lines() == []
+    assert edge in site.page("page").get_text()

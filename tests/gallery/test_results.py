@@ -157,3 +157,11 @@ def test_grid_search_costs_about_the_sum_of_the_grid_sizes_not_their_product():
     tuned = grid_search(score, {"a": values, "b": values, "c": values})
     assert tuned.knobs == {"a": 3, "b": 1, "c": 4} and tuned.edges == ()
     assert len(set(tried)) == len(tried) <= 3 * 2 * len(values), "each combination scored once, two passes"
+
+
+def test_a_best_value_at_a_declared_limit_is_a_note_not_a_warning(tmp_path, monkeypatch, capsys):
+    run = _run(tmp_path, monkeypatch)
+    run.tune("NL-means", lambda patch_size: patch_size, {"patch_size": [5, 9, 15]}, {"patch_size": (1, 15)})
+    printed = capsys.readouterr().out
+    assert "Note: NL-means patch_size = 15 is at its limit." in printed and GRID_EDGE not in printed
+    assert json.loads((tmp_path / "x.json").read_text())["grid_edges"] == []
