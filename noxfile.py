@@ -159,6 +159,21 @@ def bench(session: nox.Session) -> None:
     session.run("python", "benchmarks/gallery_budget.py", *session.posargs, env=QUIET_BACKENDS)
 
 
+#: What a GPU machine with Python 3.12 and PyTorch but no Keras lacks to run the gallery.
+GPU_WHEELS = ["keras==3.15.1", "namex", "optree", "PyWavelets", "bm3d", "bm4d"]
+GPU_PLATFORMS = [f"manylinux_2_{n}_x86_64" for n in (28, 27, 17)] + ["manylinux2014_x86_64"]
+
+
+@nox.session(name="gpu-wheels")
+def gpu_wheels(session: nox.Session) -> None:
+    """Download into .whl/ the wheels benchmarks/gpu-gallery.sh installs on a GPU machine."""
+    platforms = [arg for platform in GPU_PLATFORMS for arg in ("--platform", platform)]
+    session.run(
+        "python", "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "--python-version", "3.12",
+        "--implementation", "cp", *platforms, "-d", ".whl", *GPU_WHEELS,
+    )  # fmt: skip
+
+
 #: What each non-default Keras backend needs, on the CPU (torch 2.13.0 is the
 #: CPU build this project's machines keep on disk).
 BACKEND_PACKAGES = {"jax": ["jax"], "torch": ["torch==2.13.0"]}

@@ -10,7 +10,6 @@ each N times and reports the median.  The table is printed and written to
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import statistics
@@ -21,6 +20,7 @@ import time
 from pathlib import Path
 
 from editions.__main__ import doctrees_of
+from example_runs import CHAINED, examples, run_example, summary
 
 ROOT = Path(__file__).resolve().parents[1]
 #: Quick-profile budgets per example, by gallery group (the workflow's is for its nine steps together).
@@ -45,29 +45,23 @@ def example_rows(profile: str, repeat: int, env: dict) -> list[str]:
     rows, workflow_total = [], 0.0
     store = tempfile.TemporaryDirectory()  # the workflow's saved results, shared by its steps in order
     env = {**env, "DLIS_WORKFLOW_STORE": store.name}
-    for example in sorted((ROOT / "gallery").glob("*/plot_*.py")):
-        walls, peaks, metrics = [], [], {}
-        for _ in range(repeat):
-            with tempfile.TemporaryDirectory() as folder:
-                run_env = {**env, "DLIS_PROFILE": profile, "DLIS_METRICS_DIR": folder, "MPLBACKEND": "Agg"}
-                wall, peak, code = measured([sys.executable, example.name], example.parent, run_env)
-                if code != 0:
-                    raise SystemExit(f"{example.name} failed with exit code {code}")
-                (saved,) = Path(folder).glob("*.json")
-                metrics = json.loads(saved.read_text())
-            walls.append(wall)
-            peaks.append(peak)
-        wall = statistics.median(walls)
+    for example in examples():
+        runs = [run_example(example, profile, env) for _ in range(repeat)]
+        failed = next((run for run in runs if not run.ok), None)
+        if failed:
+            raise SystemExit(f"{example.name} failed ({failed.returncode}):\n{failed.output_tail}")
+        wall = statistics.median(run.wall_s for run in runs)
+        record = runs[-1].record
         group = example.parent.name
-        workflow_total += wall if group == "workflow" else 0
+        workflow_total += wall if group == CHAINED else 0
         budget = (
             FULL_BUDGET_S if profile == "full" else QUICK_BUDGET_S.get(group) if profile == "quick" else None
         )
         within = "" if budget is None else ("yes" if wall <= budget else "NO")
         rows.append(
             f"| {group}/{example.stem} | {wall:.1f} | {budget or '-'} | {within} | "
-            f"{statistics.median(peaks):.0f} | {metrics['timings'].get('training', 0):.1f} | "
-            f"{summary(metrics)} |"
+            f"{statistics.median(run.peak_mb for run in runs):.0f} | "
+            f"{record['timings'].get('training', 0):.1f} | {summary(record)} |"
         )
         print(rows[-1], flush=True)
     if profile == "quick":
@@ -78,22 +72,6 @@ def example_rows(profile: str, repeat: int, env: dict) -> list[str]:
         )
     store.cleanup()
     return rows
-
-
-def summary(metrics: dict) -> str:
-    """Each verdict the example printed (the network against the best other method,
-    the margin and its 95 % interval), or else its first table's last row."""
-    if metrics["comparison"]:
-        return "; ".join(
-            f"{v['metric']}: network {v['network_value']:.3f}, {v['best']} {v['best_value']:.3f}, "
-            f"margin {v['margin']:+.3f} [{v['low']:+.3f}, {v['high']:+.3f}] ({v['outcome']})"
-            + (f"; GRID EDGES: {len(metrics['grid_edges'])}" if metrics["grid_edges"] else "")
-            for v in metrics["comparison"]["verdicts"]
-        )
-    last = list(metrics["tables"].values())[0][-1]
-    return ", ".join(
-        f"{key} {value:.3g}" if isinstance(value, float) else f"{value}" for key, value in last.items()
-    )
 
 
 def docs_rows(env: dict) -> list[str]:
