@@ -91,3 +91,6 @@ sphinx_gallery_conf = {
 }
 # Galleries whose examples build on each other: any change re-runs all of them.
 dlis_chained_gallery_dirs = ["auto_examples/workflow"]
+# What the full profile measured on a GPU machine (benchmarks/gpu-gallery.sh), shown
+# on pages built in another profile and on the results page.
+dlis_recorded_results = "../gallery/reference/full.json"

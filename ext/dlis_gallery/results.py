@@ -172,7 +172,8 @@ def _item_words(items: str, _: Callable[[str], str]) -> str:
     }[items]
 
 
-def _confidence(_: Callable[[str], str]) -> str:
+def confidence_words(_: Callable[[str], str] = _english) -> str:
+    """The confidence level of every interval, as "95 %" is written in the language of ``_``."""
     return _("{percent} %").format(percent=round(100 * CONFIDENCE))
 
 
@@ -197,7 +198,7 @@ def verdict_sentence(
         "count": verdict["count"],
         "items": _item_words(items, _),
         "against": _opponent_words(against, _),
-        "level": _confidence(_),
+        "level": confidence_words(_),
     }
     if outcome == AHEAD:
         sentence = _(
@@ -222,7 +223,7 @@ def _caption(record: Mapping, _: Callable[[str], str]) -> str:
     return _(
         "Mean over {count} {items}, and below it the {level} interval of the mean. "
         "Arrows: higher (↑) or lower (↓) is better. Bold: the best of each column."
-    ).format(count=record["count"], items=_item_words(record["items"], _), level=_confidence(_))
+    ).format(count=record["count"], items=_item_words(record["items"], _), level=confidence_words(_))
 
 
 def render_html(record: Mapping, _: Callable[[str], str] = _english) -> str:

@@ -22,6 +22,7 @@ from .gallery_words import setup_gallery_words
 from .page_results import setup_page_results
 from .profile import device_name, gpu_count, select_profile
 from .quiet import quiet_keras
+from .reference import setup_reference
 from .run import DISPLAY_VARIABLE, SEED, make_deterministic
 
 PROFILE_STAMP = ".dlis-profile"
@@ -31,7 +32,7 @@ def reset_example(gallery_conf, fname) -> None:
     """Clear Keras state and reseed before each example (sphinx-gallery's reset hook)."""
     keras = quiet_keras()
     keras.utils.clear_session(free_memory=True)
-    make_deterministic(SEED)
+    make_deterministic(SEED, kernels=gpu_count() == 0)
 
 
 def prepare_gallery(app) -> None:
@@ -48,6 +49,7 @@ def prepare_gallery(app) -> None:
     gpus = gpu_count()
     profile = select_profile(gpus=lambda: gpus)
     print(f"Gallery: Keras backend {keras.backend.backend()}, {device_name(gpus)}, {profile} profile")
+    app.env.dlis_gallery_profile = profile  # pages of the full profile need no recorded full-profile box
     os.environ[DISPLAY_VARIABLE] = "html"  # sphinx-gallery shows a cell's last value's _repr_html_
     conf = app.config.sphinx_gallery_conf
     for examples, folder in zip(conf.get("examples_dirs", []), conf.get("gallery_dirs", []), strict=False):
@@ -96,4 +98,5 @@ def setup(app) -> dict:
     app.connect("source-read", drop_cdn_scripts)
     setup_gallery_words(app)
     setup_page_results(app)
+    setup_reference(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
