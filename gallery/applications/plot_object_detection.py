@@ -162,7 +162,7 @@ GRIDS = {
         "sigma": [0.6, 0.8, 1, 1.5, 2, 2.5],
         "min_distance": [1, 2, 3],
     },
-    "Network": {"threshold": [0.1, 0.2, 0.3, 0.4, 0.5, 0.6], "min_distance": [1, 2, 3]},
+    "Network": {"threshold": [0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6], "min_distance": [1, 2, 3]},
 }
 LIMITS = {"overlap": (0, 1), "span": (1, np.inf), "min_distance": (1, np.inf)}
 
