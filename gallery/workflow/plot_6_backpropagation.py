@@ -56,8 +56,9 @@ kernels = [
 # %%
 # One small step downhill
 # -----------------------
-# The same gradient, scaled by a small learning rate, lowers the cost of the
-# batch: that is one iteration of training. Too large a step overshoots.
+# The same gradient, scaled by a small enough learning rate, should lower the
+# cost of the batch: that is one iteration of training. Too large a step can
+# overshoot. The change column says which happened here.
 start = float(keras.ops.convert_to_numpy(cost(y, trained(x))))
 rows = [{"method": "trained model", "cost on the batch": start, "change": 0.0}]
 for rate in (0.003, 0.03, 0.3):
