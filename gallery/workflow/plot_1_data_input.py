@@ -98,3 +98,5 @@ fig.tight_layout()
 # ----------
 # The test set is put aside now and only used in step 8: an honest score needs
 # images that played no part in any decision. Next: which network?
+
+# sphinx_gallery_parallel = False

@@ -78,3 +78,5 @@ fig.tight_layout()
 # Patches keep training fast and memory small; the U-Net learns from local
 # context and, being convolutional, later applies to whole images. ``pairs`` is
 # what step 4 trains on.
+
+# sphinx_gallery_parallel = False

@@ -71,3 +71,5 @@ training_curve(history, "cross-entropy")
 # ----------
 # The trained model is saved (``unet.keras``); steps 5 to 9 load it rather
 # than train again. What exactly is being minimised is step 5.
+
+# sphinx_gallery_parallel = False

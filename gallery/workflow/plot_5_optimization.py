@@ -90,3 +90,5 @@ fig.tight_layout()
 # The number Keras minimises is exactly the formula above. Optimisation means
 # changing the weights to make it smaller; how to know *which way* to change
 # them is step 6.
+
+# sphinx_gallery_parallel = False

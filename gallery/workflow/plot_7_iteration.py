@@ -65,3 +65,5 @@ fig.tight_layout()
 # still fall, more data and more epochs still pay; when they flatten, more of
 # the same stops helping. Step 8 shows what happens when training goes on too
 # long.
+
+# sphinx_gallery_parallel = False

@@ -88,3 +88,5 @@ fig.tight_layout()
 # any size, with memory that does not grow with the image. That closes the
 # loop of the guide: data, network, pairs, training, cost, gradients,
 # iteration, validation, application.
+
+# sphinx_gallery_parallel = False
