@@ -63,6 +63,7 @@ def run_example(path: Path, profile: str, env: dict, timeout: float | None = Non
     """Run ``path`` alone in ``profile``; stop it (and its children) after ``timeout`` seconds."""
     with tempfile.TemporaryDirectory() as metrics, tempfile.TemporaryFile("w+") as output:
         run_env = {**env, "DLIS_PROFILE": profile, "DLIS_METRICS_DIR": metrics, "MPLBACKEND": "Agg"}
+        run_env["DLIS_NETWORKS_DIR"] = metrics  # the trained networks are not kept
         start = time.perf_counter()
         process = subprocess.Popen(
             [sys.executable, path.name],

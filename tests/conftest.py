@@ -1,11 +1,16 @@
-"""Shared fixtures: build a small Sphinx site from files written by the test."""
+"""Shared fixtures: a small Sphinx site built from files written by the test, or the real site, served."""
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
+import subprocess
+import sys
+import threading
 from dataclasses import dataclass
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from io import StringIO
 from pathlib import Path
 
@@ -141,3 +146,32 @@ def guide(
 ) -> str:
     """A small guide in the seed's format, with the given front matter values."""
     return GUIDE_TEMPLATE.format(title=title, header=header, intro=intro, video_url=video_url)
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    """The whole site, every edition, built from a copy of docs/ and gallery/ in the smoke profile."""
+    work = tmp_path_factory.mktemp("site")
+    copy_site_sources(work)
+    env = {**os.environ, "DLIS_PROFILE": "smoke", "MPLBACKEND": "Agg", "TF_CPP_MIN_LOG_LEVEL": "3"}
+    env["DLIS_BASE_URL"] = "http://127.0.0.1/"  # served from the root, as the test server does
+    command = [sys.executable, "-m", "editions", "docs", "html", "-W", "--keep-going", "-q"]
+    done = subprocess.run(command, cwd=work, env=env, capture_output=True, text=True, timeout=1200)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return work / "html"
+
+
+@pytest.fixture(scope="session")
+def server(site):
+    """The site served over http from 127.0.0.1 (a hosted site, as readers meet it)."""
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass

@@ -7,7 +7,9 @@ through here, so every page reports the same facts in the same form.  Tables
 and comparisons are shown as HTML where a page or notebook can show HTML
 (``DLIS_DISPLAY=html``, which the docs build sets, or a Jupyter kernel) and
 printed as text in a terminal.  When ``DLIS_METRICS_DIR`` is set, the record
-is also written there as JSON, for the benchmark and the tests.
+is also written there as JSON, for the benchmark and the tests.  A trained
+network is saved (:meth:`ExampleRun.save_network`) where ``DLIS_NETWORKS_DIR``
+says, or beside the script when it is not set.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from typing import TypeVar
 
 import numpy as np
 
+from .networks import save_network
 from .profile import device_name, gpu_count, select_profile
 from .quiet import quiet_keras
 from .results import Comparison
@@ -35,6 +38,24 @@ T = TypeVar("T")
 SEED = 2020
 METRICS_VARIABLE = "DLIS_METRICS_DIR"
 DISPLAY_VARIABLE = "DLIS_DISPLAY"
+NETWORKS_VARIABLE = "DLIS_NETWORKS_DIR"
+
+
+@dataclass
+class SavedNetwork:
+    """A trained network saved to ``path``: a page offers it for download."""
+
+    path: Path
+
+    def _repr_html_(self) -> str:
+        name = html.escape(self.path.name)
+        return (
+            f"<div class='dlis-network' data-dlis-network='{name}'><p>Saved <code>{name}</code> "
+            f"({self.path.stat().st_size / 1e6:.1f} MB), with what it expects inside.</p></div>"
+        )
+
+    def __str__(self) -> str:
+        return f"Saved {self.path} ({self.path.stat().st_size / 1e6:.1f} MB), with what it expects inside."
 
 
 class OverlappingSetsError(ValueError):
@@ -171,6 +192,26 @@ class ExampleRun:
         self.comparison = comparison.record()
         self._save()
         return self._shown(comparison)
+
+    def save_network(self, model, **expects) -> SavedNetwork:
+        """Save the trained ``model`` as ``<name>.keras`` with what it ``expects``
+        (input, normalisation, noise...) and how this run trained and scored it;
+        end a code cell with it."""
+        import keras
+
+        folder = Path(os.environ.get(NETWORKS_VARIABLE, "."))
+        folder.mkdir(parents=True, exist_ok=True)
+        about = {
+            "network": self.name,
+            "expects": expects,
+            "profile": self.profile,
+            "keras": keras.__version__,
+            "backend": self.backend,
+            "device": self.device,
+            "data_sets": self.data_sets,
+            "comparison": self.comparison,
+        }
+        return self._shown(SavedNetwork(save_network(model, folder / f"{self.name}.keras", about)))
 
     def _shown(self, shown: T) -> T:
         if not self.html:

@@ -5,7 +5,8 @@ noise, logs the profile the gallery runs with, makes sure a change of
 profile re-runs the examples, tells the examples that their tables are shown
 as HTML, keeps sphinx-gallery's pages free of CDN scripts so the site works
 offline, words what sphinx-gallery writes itself in the build's language
-(``gallery_words.py``) and the measured results too (``page_results.py``).  ``conf.py`` names
+(``gallery_words.py``) and the measured results too (``page_results.py``), and
+gives readers what they take home (``take_home.py``).  ``conf.py`` names
 :func:`reset_example` in sphinx-gallery's ``reset_modules``, so every example
 starts with a cleared Keras session, fresh seeds and no open figures, whatever
 ran before it.
@@ -18,12 +19,14 @@ import os
 import re
 from pathlib import Path
 
+from . import workflow
 from .gallery_words import setup_gallery_words
 from .page_results import setup_page_results
 from .profile import device_name, gpu_count, select_profile
 from .quiet import quiet_keras
 from .reference import setup_reference
 from .run import DISPLAY_VARIABLE, SEED, make_deterministic
+from .take_home import setup_take_home
 
 PROFILE_STAMP = ".dlis-profile"
 
@@ -56,15 +59,18 @@ def prepare_gallery(app) -> None:
         forget_other_profiles(Path(app.srcdir, folder), profile)
         for chained in app.config.dlis_chained_gallery_dirs:
             if Path(chained).parent == Path(folder):
-                sources = Path(app.srcdir, examples, Path(chained).name)
+                sources = [
+                    *Path(app.srcdir, examples, Path(chained).name).glob("*.py"),
+                    Path(workflow.__file__),
+                ]
                 forget_other_profiles(Path(app.srcdir, chained), f"{profile} {sources_digest(sources)}")
 
 
-def sources_digest(folder: Path) -> str:
-    """A hash of every Python file in ``folder``: examples that build on each other
-    must all run again when any of them changes."""
+def sources_digest(paths: list[Path]) -> str:
+    """A hash of the Python files ``paths`` (examples that build on each other and
+    the module they share): they must all run again when any of them changes."""
     digest = hashlib.sha256()
-    for path in sorted(folder.glob("*.py")):
+    for path in sorted(paths):
         digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()[:16]
 
@@ -99,4 +105,5 @@ def setup(app) -> dict:
     setup_gallery_words(app)
     setup_page_results(app)
     setup_reference(app)
+    setup_take_home(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -15,11 +15,11 @@ validation and test sets.
 # -----
 import matplotlib.pyplot as plt
 import numpy as np
-from _workflow import output
 from skimage.data import binary_blobs
 from skimage.filters import gaussian
 
 from dlis_gallery import start_run
+from dlis_gallery.workflow import output
 
 run = start_run("workflow_1_data_input")
 STEP = "plot_1_data_input.py"

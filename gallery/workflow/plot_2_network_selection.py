@@ -14,11 +14,11 @@ their size, and whether they take images of any size, and pick one.
 import keras
 import matplotlib.pyplot as plt
 import numpy as np
-from _workflow import result
 from keras import layers
 from skimage.measure import label, regionprops
 
 from dlis_gallery import start_run
+from dlis_gallery.workflow import result
 
 run = start_run("workflow_2_network_selection")
 data = np.load(result("plot_1_data_input.py", "micrographs.npz"))

@@ -14,9 +14,9 @@ dozen micrographs into thousands of pairs.
 # -----
 import matplotlib.pyplot as plt
 import numpy as np
-from _workflow import result
 
 from dlis_gallery import start_run
+from dlis_gallery.workflow import result
 
 run = start_run("workflow_3_training_data")
 PATCHES = run.pick(smoke=32, quick=1200, full=12000)

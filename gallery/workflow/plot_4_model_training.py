@@ -15,10 +15,10 @@ and save the model in Keras format for the steps after this one.
 import json
 
 import numpy as np
-from _workflow import definitions, output, result
 
 from dlis_gallery import start_run
 from dlis_gallery.figures import training_curve
+from dlis_gallery.workflow import definitions, output, result
 
 run = start_run("workflow_4_model_training")
 STEP = "plot_4_model_training.py"

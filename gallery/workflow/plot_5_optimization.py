@@ -15,12 +15,12 @@ Keras, and look at where in an image the cost comes from.
 import keras
 import matplotlib.pyplot as plt
 import numpy as np
-from _workflow import result
 from scipy.ndimage import binary_dilation
 from skimage.morphology import disk
 from skimage.segmentation import find_boundaries
 
 from dlis_gallery import start_run
+from dlis_gallery.workflow import result
 
 run = start_run("workflow_5_optimization")
 data = np.load(result("plot_1_data_input.py", "micrographs.npz"))

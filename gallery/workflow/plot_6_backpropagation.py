@@ -16,9 +16,9 @@ chain rule by hand.)
 import keras
 import matplotlib.pyplot as plt
 import numpy as np
-from _workflow import definitions, result
 
 from dlis_gallery import start_run
+from dlis_gallery.workflow import definitions, result
 
 run = start_run("workflow_6_backpropagation")
 data = np.load(result("plot_1_data_input.py", "micrographs.npz"))

@@ -13,9 +13,9 @@ follow the validation loss epoch by epoch: the learning curves.
 # -----
 import matplotlib.pyplot as plt
 import numpy as np
-from _workflow import definitions, result
 
 from dlis_gallery import start_run
+from dlis_gallery.workflow import definitions, result
 
 run = start_run("workflow_7_iteration")
 EPOCHS = run.pick(smoke=1, quick=6, full=30)

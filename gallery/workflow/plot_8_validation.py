@@ -15,10 +15,10 @@ it with early stopping on the validation set.
 import keras
 import matplotlib.pyplot as plt
 import numpy as np
-from _workflow import definitions, result
 
 from dlis_gallery import start_run
 from dlis_gallery.metrics import iou_per_class
+from dlis_gallery.workflow import definitions, result
 
 run = start_run("workflow_8_validation")
 data = np.load(result("plot_1_data_input.py", "micrographs.npz"))

@@ -15,12 +15,13 @@ label each, and stitch the centres back together, then count the particles.
 import keras
 import matplotlib.pyplot as plt
 import numpy as np
-from _workflow import definitions, result
 from skimage.measure import label
 from skimage.morphology import remove_small_objects
 
 from dlis_gallery import start_run
 from dlis_gallery.metrics import iou_per_class
+from dlis_gallery.networks import predict_tiled
+from dlis_gallery.workflow import definitions, result
 
 run = start_run("workflow_9_application")
 model = keras.saving.load_model(result("plot_4_model_training.py", "unet.keras"))
@@ -36,26 +37,11 @@ print(f"new image: {image.shape[0]} x {image.shape[1]} pixels")
 # Each tile is 256 pixels with a margin of 16 on every side that is thrown
 # away after labelling, so that no tile's border (where the network lacks
 # context) reaches the result. Reflection padding makes the image a whole
-# number of tiles.
-
-
-def label_in_tiles(image, tile=256, margin=16):
-    rows, cols = image.shape
-    padded_rows, padded_cols = -(-rows // tile) * tile, -(-cols // tile) * tile
-    padded = np.pad(
-        image, ((margin, padded_rows - rows + margin), (margin, padded_cols - cols + margin)), mode="reflect"
-    )
-    scores = np.zeros((padded_rows, padded_cols), "float32")
-    for top in range(0, padded_rows, tile):
-        for left in range(0, padded_cols, tile):
-            window = padded[top : top + tile + 2 * margin, left : left + tile + 2 * margin]
-            answer = keras.ops.convert_to_numpy(model(window[None, ..., None]))[0, ..., 0]
-            scores[top : top + tile, left : left + tile] = answer[margin:-margin, margin:-margin]
-    return scores[:rows, :cols]
-
-
+# number of tiles. ``predict_tiled`` does exactly that, a few tiles at a
+# time, so memory does not grow with the image; the same function applies
+# the application pages' downloadable networks to your own images.
 with run.timed("labelling"):
-    scores = label_in_tiles(image)
+    scores = predict_tiled(model, image, tile=256, margin=16)
 # Specks of a few pixels are noise, not particles: a size filter removes them.
 found = remove_small_objects(scores > 0, max_size=20)
 rows = [

@@ -1,4 +1,4 @@
-"""Fixtures for the browser tests: the real site (both editions), built in the smoke profile, served
+"""Fixtures for the browser tests: the real site (``site``, in tests/conftest.py), served
 from a loopback server and opened from disk, in Debian's Chromium driven by Playwright.
 
 Every request that leaves the machine is recorded and refused, except the
@@ -8,18 +8,12 @@ messages the guide page sends to its player.
 
 from __future__ import annotations
 
-import functools
-import os
-import subprocess
-import sys
-import threading
 from dataclasses import dataclass, field
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, copy_site_sources
+from tests.conftest import ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
 playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
@@ -47,35 +41,6 @@ EDITIONS = ["en", "zh-CN"]
 GUIDE_PAGE = "guides/dragonfly-daily-15.html"
 GUIDE = f"en/{GUIDE_PAGE}"
 ZH_GUIDE = f"zh-CN/{GUIDE_PAGE}"
-
-
-@pytest.fixture(scope="session")
-def site(tmp_path_factory) -> Path:
-    """The whole site, every edition, built from a copy of docs/ and gallery/ in the smoke profile."""
-    work = tmp_path_factory.mktemp("site")
-    copy_site_sources(work)
-    env = {**os.environ, "DLIS_PROFILE": "smoke", "MPLBACKEND": "Agg", "TF_CPP_MIN_LOG_LEVEL": "3"}
-    env["DLIS_BASE_URL"] = "http://127.0.0.1/"  # served from the root, as the test server does
-    command = [sys.executable, "-m", "editions", "docs", "html", "-W", "--keep-going", "-q"]
-    done = subprocess.run(command, cwd=work, env=env, capture_output=True, text=True, timeout=1200)
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    return work / "html"
-
-
-@pytest.fixture(scope="session")
-def server(site):
-    """The site served over http from 127.0.0.1 (a hosted site, as readers meet it)."""
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
 
 
 @pytest.fixture(scope="session")

@@ -31,6 +31,7 @@ TIMESTAMP_ROLE = re.compile(r":timestamp:`(\d\d:\d\d:\d\d) </guides/dragonfly-da
 def run_example(path: Path, metrics: Path) -> dict:
     """Run one example in the smoke profile; return the metrics it saved."""
     env = {**os.environ, "DLIS_PROFILE": "smoke", "DLIS_METRICS_DIR": str(metrics), "MPLBACKEND": "Agg"}
+    env["DLIS_NETWORKS_DIR"] = str(metrics / "networks")
     done = subprocess.run(
         [sys.executable, path.name], cwd=path.parent, env=env, capture_output=True, text=True, timeout=600
     )
@@ -86,6 +87,7 @@ def test_each_example_runs_and_measures_its_table(path, tmp_path):
             set(saved["tuned"])
             >= {row["method"] for row in comparison["rows"]} - {"Network", "U-Net"} - UNTUNED
         )
+        assert (tmp_path / "networks" / f"{saved['example']}.keras").is_file(), "the trained network is saved"
         sets = [set(names) for names in saved["data_sets"].values()]
         assert len(sets) >= 3 and all(not a & b for a in sets for b in sets if a is not b), saved["data_sets"]
 

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 
 import pytest
 
@@ -26,26 +23,26 @@ def test_one_page_per_step_of_the_guide_in_order():
         assert f"**{step} [" in SEED.read_text("utf-8")
 
 
-def _fingerprint(folder, step):
-    code = f"import sys; sys.path.insert(0, {str(folder)!r}); import _workflow"
-    code += f"; print(_workflow.fingerprint({step!r}))"
-    code = code.replace("; ", "\n")
-    env = {**os.environ, "DLIS_PROFILE": "smoke"}
-    return subprocess.run(
-        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
-    ).stdout
+def test_editing_a_step_changes_what_later_steps_reuse(tmp_path, monkeypatch):
+    from dlis_gallery import workflow
 
-
-def test_editing_a_step_changes_what_later_steps_reuse(tmp_path):
     copy = tmp_path / "workflow"
     shutil.copytree(WORKFLOW, copy, ignore=shutil.ignore_patterns(".store", "__pycache__"))
-    before = _fingerprint(copy, "plot_4_model_training.py")
+    monkeypatch.setattr(workflow, "STEPS", copy)
+    monkeypatch.setenv("DLIS_PROFILE", "smoke")
+    before = workflow.fingerprint("plot_4_model_training.py")
     with open(copy / "plot_9_application.py", "a") as later:
         later.write("\n# a later step changed\n")
-    assert _fingerprint(copy, "plot_4_model_training.py") == before
+    assert workflow.fingerprint("plot_4_model_training.py") == before
     with open(copy / "plot_2_network_selection.py", "a") as earlier:
         earlier.write("\n# an earlier step changed\n")
-    assert _fingerprint(copy, "plot_4_model_training.py") != before
+    assert workflow.fingerprint("plot_4_model_training.py") != before
+
+
+def test_the_steps_travel_with_the_module_that_re_makes_them():
+    from dlis_gallery import workflow
+
+    assert workflow.STEPS.resolve() == WORKFLOW.resolve()
 
 
 @pytest.mark.slow

@@ -6,7 +6,13 @@ source and of every earlier step's, plus the profile and the Keras backend.
 A later step asks for a result by the step that makes it; when that result is
 missing, or was made by older code, the making step is run again (quietly)
 first.  So each page runs alone, and an edited step never leaves a later page
-with stale results.  This file is not an example: its name starts with ``_``.
+with stale results.
+
+The steps' sources travel with this module (``workflow_steps``: in the
+project a link to ``gallery/workflow``, in the readers' wheel a copy), so a
+step downloaded alone re-makes what it needs from the earlier steps.  The
+results are kept in ``.store`` under the working directory (the example's
+folder in a docs build), or where ``DLIS_WORKFLOW_STORE`` says.
 """
 
 from __future__ import annotations
@@ -18,19 +24,19 @@ import os
 import runpy
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-STORE = Path(os.environ.get("DLIS_WORKFLOW_STORE", HERE / ".store"))
+STEPS = Path(__file__).with_name("workflow_steps")
+STORE = Path(os.environ.get("DLIS_WORKFLOW_STORE", ".store"))
 
 
 def _steps_up_to(step: str) -> list[Path]:
-    return sorted(path for path in HERE.glob("plot_*.py") if path.name <= step)
+    return sorted(path for path in STEPS.glob("plot_*.py") if path.name <= step)
 
 
 def fingerprint(step: str) -> str:
     """A hash of ``step``, every earlier step, this file, the profile and the backend."""
     import keras
 
-    from dlis_gallery.profile import select_profile
+    from .profile import select_profile
 
     digest = hashlib.sha256()
     for path in [*_steps_up_to(step), Path(__file__)]:
@@ -62,7 +68,7 @@ def definitions(step: str) -> dict:
     os.environ.pop("DLIS_METRICS_DIR", None)  # its tables are not this page's
     try:
         with contextlib.redirect_stdout(io.StringIO()):
-            found = runpy.run_path(str(HERE / step), run_name="workflow_step")
+            found = runpy.run_path(str(STEPS / step), run_name="workflow_step")
     finally:
         os.environ.clear()
         os.environ.update(quiet)

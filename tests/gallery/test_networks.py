@@ -1,0 +1,76 @@
+"""Trained networks taken home: tiled prediction equals the whole image's, and a saved network
+loads with what it expects."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from dlis_gallery.networks import load_network, percentile_normalise, predict_tiled, save_network
+from dlis_gallery.quiet import quiet_keras
+
+keras = quiet_keras()
+
+
+def _smoothing(kernel_size: int = 3, channels: int = 1):
+    """A fully convolutional network with fixed weights: each channel a box blur, scaled by its number."""
+    inputs = keras.Input(shape=(None, None, 1))
+    layer = keras.layers.Conv2D(channels, kernel_size, padding="same", use_bias=False)
+    model = keras.Model(inputs, layer(inputs))
+    weights = np.ones((kernel_size, kernel_size, 1, channels), "float32") / kernel_size**2
+    layer.set_weights([weights * np.arange(1, channels + 1, dtype="float32")])
+    return model
+
+
+@pytest.mark.parametrize("shape", [(37, 53), (130, 70), (5, 300)])
+def test_with_a_margin_as_wide_as_the_reach_tiles_give_the_whole_image_answer(shape):
+    model = _smoothing(kernel_size=5)  # reach: 2 pixels
+    image = np.random.default_rng(0).random(shape, dtype="float32")
+    whole = keras.ops.convert_to_numpy(model(image[None, ..., None]))[0, ..., 0]
+    tiled = predict_tiled(model, image, tile=16, margin=2, batch=3)
+    assert tiled.shape == shape
+    np.testing.assert_allclose(tiled[2:-2, 2:-2], whole[2:-2, 2:-2], atol=1e-6)
+
+
+def test_without_a_margin_the_tiles_show_seams():
+    model = _smoothing(kernel_size=5)
+    image = np.random.default_rng(1).random((64, 64), dtype="float32")
+    whole = keras.ops.convert_to_numpy(model(image[None, ..., None]))[0, ..., 0]
+    seamed = predict_tiled(model, image, tile=16, margin=0)
+    assert np.abs(seamed - whole)[2:-2, 2:-2].max() > 0.01
+
+
+def test_a_network_that_enlarges_is_stitched_at_its_scale_and_channels_are_kept():
+    inputs = keras.Input(shape=(None, None, 1))
+    enlarged = keras.layers.UpSampling2D(2)(inputs)
+    model = keras.Model(inputs, keras.layers.Concatenate()([enlarged, 2 * enlarged]))
+    image = np.random.default_rng(2).random((21, 34), dtype="float32")
+    answer = predict_tiled(model, image, tile=8, margin=3, scale=2)
+    assert answer.shape == (42, 68, 2)
+    np.testing.assert_allclose(answer[..., 0], np.kron(image, np.ones((2, 2))), atol=1e-6)
+    np.testing.assert_allclose(answer[..., 1], 2 * answer[..., 0], atol=1e-6)
+
+
+def test_percentile_normalisation_puts_the_percentiles_at_zero_and_one():
+    image = np.arange(10000, dtype="uint16").reshape(100, 100) * 6
+    scaled = percentile_normalise(image, 1, 99)
+    assert scaled.dtype == np.float32
+    assert np.percentile(scaled, 1) == pytest.approx(0, abs=1e-6)
+    assert np.percentile(scaled, 99) == pytest.approx(1, abs=1e-6)
+
+
+def test_a_saved_network_loads_with_what_it_expects(tmp_path):
+    from dlis_gallery.layers import PixelShuffle
+
+    inputs = keras.Input(shape=(None, None, 1))
+    outputs = PixelShuffle(2)(keras.layers.Conv2D(4, 3, padding="same")(inputs))
+    model = keras.Model(inputs, outputs)
+    about = {"expects": {"input": "grey, [0, 1]"}, "profile": "smoke"}
+    path = save_network(model, tmp_path / "enlarger.keras", about)
+    loaded, found = load_network(path)
+    assert found == about
+    image = np.random.default_rng(3).random((1, 9, 13, 1), dtype="float32")
+    np.testing.assert_allclose(
+        keras.ops.convert_to_numpy(loaded(image)), keras.ops.convert_to_numpy(model(image)), atol=1e-6
+    )
+    assert loaded(image).shape == (1, 18, 26, 1)
