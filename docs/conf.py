@@ -79,7 +79,7 @@ sphinx_gallery_conf = {
     "subsection_order": ExplicitOrder(
         ["../gallery/applications", "../gallery/concepts", "../gallery/workflow"]
     ),
-    "within_subsection_order": "FileNameSortKey",
+    "within_subsection_order": "dlis_gallery.guide_order.GuideOrder",  # as the guide lists them
     "abort_on_example_error": True,
     "reset_modules": ("matplotlib", "dlis_gallery.sphinx_setup.reset_example"),
     "reset_modules_order": "before",

@@ -26,7 +26,16 @@ PROJECT = "deep-learning-for-imaging-scientists"
 NAME = "dlis-gallery"
 PACKAGE = Path(__file__).parent
 #: Modules of the Sphinx extension: the build needs them, a reader's example does not.
-SPHINX_ONLY = {"sphinx_setup", "gallery_words", "page_results", "reference", "reader_wheel", "take_home"}
+SPHINX_ONLY = {
+    "sphinx_setup",
+    "gallery_words",
+    "page_results",
+    "reference",
+    "reader_wheel",
+    "take_home",
+    "answer_box",
+    "guide_order",
+}
 #: The page that links the wheel (pip's ``--find-links`` reads it).
 PAGE = "run-it-yourself"
 #: The backend a reader gets unless they choose another.

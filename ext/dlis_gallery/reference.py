@@ -27,6 +27,7 @@ from sphinx.locale import get_translation
 from sphinx.transforms import SphinxTransform
 from sphinx.util.docutils import SphinxDirective
 
+from .guide_order import GuideOrder
 from .page_results import RESULTS, parse_results
 from .results import AHEAD, BEHIND, confidence_words, number, verdict_sentence
 from .run import Table
@@ -170,7 +171,8 @@ def scoreboard_table(app: Sphinx, docname: str) -> nodes.raw:
     full = _("Full profile, measured on {device} on {date}").format(**run) if run else _("Full profile")
     head = [_("Application"), _("Metric"), _("This build"), full]
     rows = []
-    for page in sorted(comparisons(app.env)):
+    in_guide_order = GuideOrder(app.srcdir)
+    for page in sorted(comparisons(app.env), key=lambda page: in_guide_order(page + ".py")):
         if page.split("/")[-2:-1] != [APPLICATIONS]:
             continue
         entry = recorded["examples"].get(example_key(page))

@@ -6,7 +6,8 @@ profile re-runs the examples, tells the examples that their tables are shown
 as HTML, keeps sphinx-gallery's pages free of CDN scripts so the site works
 offline, words what sphinx-gallery writes itself in the build's language
 (``gallery_words.py``) and the measured results too (``page_results.py``), and
-gives readers what they take home (``take_home.py``).  ``conf.py`` names
+gives readers what they take home (``take_home.py``) and each application page's
+answer first (``answer_box.py``).  ``conf.py`` names
 :func:`reset_example` in sphinx-gallery's ``reset_modules``, so every example
 starts with a cleared Keras session, fresh seeds and no open figures, whatever
 ran before it.
@@ -20,6 +21,7 @@ import re
 from pathlib import Path
 
 from . import workflow
+from .answer_box import setup_answer_box
 from .gallery_words import setup_gallery_words
 from .page_results import setup_page_results
 from .profile import device_name, gpu_count, select_profile
@@ -106,4 +108,5 @@ def setup(app) -> dict:
     setup_page_results(app)
     setup_reference(app)
     setup_take_home(app)
+    setup_answer_box(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -4,6 +4,7 @@ import numpy as np
 
 from dlis_gallery.quiet import quiet_keras
 from dlis_gallery.sphinx_setup import reset_example
+from tests.conftest import ROOT
 
 
 def test_reset_clears_layer_names_and_reseeds():
@@ -64,3 +65,22 @@ def test_chained_examples_rerun_when_any_of_them_changes(tmp_path):
     (sources / "plot_1_a.py").write_text("a = 2\n")
     forget_other_profiles(outputs, f"quick {sources_digest(list(sources.glob('*.py')))}")
     assert not (outputs / "plot_2_b.py.md5").exists(), "step 1 changed: step 2 runs again"
+
+
+def test_the_applications_are_listed_in_the_order_of_the_guide():
+    from dlis_gallery.guide_order import GuideOrder
+
+    gallery = ROOT / "gallery"
+    applications = sorted((gallery / "applications").glob("plot_*.py"), key=GuideOrder(str(gallery)))
+    assert [path.stem for path in applications] == [
+        "plot_denoising",
+        "plot_segmentation",
+        "plot_object_detection",
+        "plot_super_resolution",
+    ]
+    steps = sorted((gallery / "workflow").glob("plot_*.py"), key=GuideOrder(str(gallery)))
+    assert [path.name[:7] for path in steps] == [f"plot_{n}_" for n in range(1, 10)]
+    guide = (ROOT / "docs" / "guides" / "dragonfly-daily-15.md").read_text("utf-8")
+    headings = ("Image Filtering", "Image Segmentation", "Object Detection", "Super Resolution")
+    named = [guide.index(f"### {heading}") for heading in headings]
+    assert named == sorted(named), "the guide names them in this order"
