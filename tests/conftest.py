@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+import textwrap
 import threading
 from dataclasses import dataclass
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -65,6 +66,14 @@ class Site:
         """Each warning without terminal colours, one per entry."""
         plain = re.sub(r"\x1b\[[0-9;]*m", "", self.warnings)
         return [line for line in plain.splitlines() if "WARNING" in line or "ERROR" in line]
+
+
+def raw_comparison(scores: dict, items: str, verdict_on: list[str]) -> str:
+    """A comparison of ``scores`` (network: ``Network``) as a page's raw HTML block."""
+    from dlis_gallery.results import Comparison
+
+    comparison = Comparison(scores, network="Network", items=items, verdict_on=verdict_on)
+    return ".. raw:: html\n\n" + textwrap.indent(comparison._repr_html_(), "    ") + "\n"
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from sphinx.locale import get_translation
 from sphinx.transforms import SphinxTransform
 
 from .page_results import RESULTS, parse_results
-from .reference import APPLICATIONS
+from .reference import APPLICATIONS, worded_here
 from .results import AHEAD, BEHIND, verdict_sentence
 
 CATALOG = "dlis_gallery"
@@ -100,9 +100,7 @@ def answer_box(comparison: dict, profile: str | None) -> nodes.container:
         if word in shown:
             definitions += nodes.list_item("", nodes.paragraph(definition, definition))
     box += definitions
-    for paragraph in box.findall(nodes.paragraph):
-        paragraph["translatable"] = False  # worded here, in the build's language
-    return box
+    return worded_here(box)
 
 
 class AnswerFirst(SphinxTransform):

@@ -99,8 +99,14 @@ def recorded_box(run: dict, entry: dict, stale: bool) -> nodes.container:
     if stale:
         note = _("This record is from an earlier version of this example: its source has changed since.")
         box += nodes.paragraph(note, note, classes=["dlis-stale"])
+    return worded_here(box)
+
+
+def worded_here(box: nodes.Element) -> nodes.Element:
+    """``box`` with its paragraphs kept from the pages' catalogs: they are worded
+    here, through ours, in the build's language."""
     for paragraph in box.findall(nodes.paragraph):
-        paragraph["translatable"] = False  # worded here, in the build's language
+        paragraph["translatable"] = False
     return box
 
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import textwrap
-
-from dlis_gallery.results import Comparison
+from tests.conftest import raw_comparison
 
 CONF = """
 extensions = []
@@ -20,20 +18,14 @@ def setup(app):
 
 
 def _page(network_scores) -> str:
-    comparison = Comparison(
-        {
-            "Gaussian PSNR (dB)": {"BM3D": [30.0, 31.0, 29.5], "Network": network_scores},
-            "Gaussian SSIM": {"BM3D": [0.8, 0.82, 0.79], "Network": [0.81, 0.83, 0.8]},
-        },
-        network="Network",
-        items="crops",
-        verdict_on=["Gaussian PSNR (dB)"],
-    )
-    html = textwrap.indent(comparison._repr_html_(), "    ")
+    scores = {
+        "Gaussian PSNR (dB)": {"BM3D": [30.0, 31.0, 29.5], "Network": network_scores},
+        "Gaussian SSIM": {"BM3D": [0.8, 0.82, 0.79], "Network": [0.81, 0.83, 0.8]},
+    }
     return (
         "Can a network denoise better than BM3D?\n=======================================\n\n"
         "The question, in a paragraph.\n\nSetup\n-----\n\n.. code-block:: python\n\n    import keras\n\n"
-        f"Scores\n------\n\n.. raw:: html\n\n{html}\n"
+        f"Scores\n------\n\n{raw_comparison(scores, 'crops', ['Gaussian PSNR (dB)'])}"
     )
 
 

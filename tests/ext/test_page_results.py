@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import textwrap
 
-from dlis_gallery.results import Comparison
 from dlis_gallery.tuning import GRID_EDGE
+from tests.conftest import raw_comparison
 
 CONF = """
 extensions = []
@@ -22,13 +22,8 @@ def setup(app):
 
 
 def _page(output: str) -> str:
-    comparison = Comparison(
-        {"F1": {"blob_log": [0.80, 0.82, 0.79], "Network": [0.90, 0.93, 0.91]}},
-        network="Network",
-        items="scenes",
-        verdict_on=["F1"],
-    )
-    html = textwrap.indent(comparison._repr_html_(), "    ")
+    scores = {"F1": {"blob_log": [0.80, 0.82, 0.79], "Network": [0.90, 0.93, 0.91]}}
+    html = textwrap.indent(raw_comparison(scores, "scenes", ["F1"]).split("\n", 2)[2], "    ")
     return (
         "Detection\n=========\n\n.. code-block:: none\n\n"
         f"{textwrap.indent(output, '    ')}\n\n.. raw:: html\n\n"
