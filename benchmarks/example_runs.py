@@ -23,8 +23,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 GALLERY = ROOT / "gallery"
-#: The gallery group whose steps reuse each other's results: run in order, never at once.
-CHAINED = "workflow"
+#: The gallery groups that reuse the workflow's results: run in order, never at once.
+CHAINED = ("workflow", "your_images")
 
 
 def examples() -> list[Path]:

@@ -29,10 +29,10 @@ from example_runs import CHAINED, ROOT, ExampleRun, example_key, examples, run_e
 
 
 def lanes(paths: list[Path]) -> list[list[Path]]:
-    """Work for the pool: the chained group's examples in one lane, in order; every
+    """Work for the pool: the chained groups' examples in one lane, in order; every
     other example a lane of its own."""
-    chained = [path for path in paths if path.parent.name == CHAINED]
-    return [[path] for path in paths if path.parent.name != CHAINED] + ([chained] if chained else [])
+    chained = [path for path in paths if path.parent.name in CHAINED]
+    return [[path] for path in paths if path.parent.name not in CHAINED] + ([chained] if chained else [])
 
 
 def versions() -> dict:

@@ -77,7 +77,7 @@ sphinx_gallery_conf = {
     "filename_pattern": r"/plot_",
     "ignore_pattern": r"__init__\.py|(^|/)_[^/]*\.py$",  # _workflow.py is shared code, not an example
     "subsection_order": ExplicitOrder(
-        ["../gallery/applications", "../gallery/concepts", "../gallery/workflow"]
+        ["../gallery/applications", "../gallery/concepts", "../gallery/workflow", "../gallery/your_images"]
     ),
     "within_subsection_order": "dlis_gallery.guide_order.GuideOrder",  # as the guide lists them
     "abort_on_example_error": True,
@@ -93,8 +93,9 @@ sphinx_gallery_conf = {
     # they build on each other, so they run in order, alone.
     "parallel": 2,
 }
-# Galleries whose examples build on each other: any change re-runs all of them.
-dlis_chained_gallery_dirs = ["auto_examples/workflow"]
+# Galleries whose examples build on the workflow's results: a change to any of
+# them, or to the workflow, re-runs all of them.
+dlis_chained_gallery_dirs = ["auto_examples/workflow", "auto_examples/your_images"]
 # What the full profile measured on a GPU machine (benchmarks/gpu-gallery.sh), shown
 # on pages built in another profile and on the results page.
 dlis_recorded_results = "../gallery/reference/full.json"

@@ -57,14 +57,15 @@ def prepare_gallery(app) -> None:
     app.env.dlis_gallery_profile = profile  # pages of the full profile need no recorded full-profile box
     os.environ[DISPLAY_VARIABLE] = "html"  # sphinx-gallery shows a cell's last value's _repr_html_
     conf = app.config.sphinx_gallery_conf
+    # the workflow's results, shared by every page that reuses them, kept with the generated gallery
+    shared = Path(app.srcdir, conf["gallery_dirs"][0], ".workflow-store")
+    os.environ.setdefault(workflow.STORE_VARIABLE, str(shared))
     for examples, folder in zip(conf.get("examples_dirs", []), conf.get("gallery_dirs", []), strict=False):
         forget_other_profiles(Path(app.srcdir, folder), profile)
         for chained in app.config.dlis_chained_gallery_dirs:
             if Path(chained).parent == Path(folder):
-                sources = [
-                    *Path(app.srcdir, examples, Path(chained).name).glob("*.py"),
-                    Path(workflow.__file__),
-                ]
+                own = Path(app.srcdir, examples, Path(chained).name).glob("*.py")
+                sources = [*own, *workflow.STEPS.glob("*.py"), Path(workflow.__file__)]
                 forget_other_profiles(Path(app.srcdir, chained), f"{profile} {sources_digest(sources)}")
 
 

@@ -11,8 +11,9 @@ with stale results.
 The steps' sources travel with this module (``workflow_steps``: in the
 project a link to ``gallery/workflow``, in the readers' wheel a copy), so a
 step downloaded alone re-makes what it needs from the earlier steps.  The
-results are kept in ``.store`` under the working directory (the example's
-folder in a docs build), or where ``DLIS_WORKFLOW_STORE`` says.
+results are kept in ``.store`` under the working directory, or where
+``DLIS_WORKFLOW_STORE`` says (a docs build keeps them with the generated
+gallery, shared by every page that reuses them).
 """
 
 from __future__ import annotations
@@ -25,7 +26,11 @@ import runpy
 from pathlib import Path
 
 STEPS = Path(__file__).with_name("workflow_steps")
-STORE = Path(os.environ.get("DLIS_WORKFLOW_STORE", ".store"))
+STORE_VARIABLE = "DLIS_WORKFLOW_STORE"
+
+
+def store() -> Path:
+    return Path(os.environ.get(STORE_VARIABLE, ".store"))
 
 
 def _steps_up_to(step: str) -> list[Path]:
@@ -47,14 +52,14 @@ def fingerprint(step: str) -> str:
 
 def output(step: str, name: str) -> Path:
     """Where ``step`` saves its result ``name``."""
-    folder = STORE / fingerprint(step)
+    folder = store() / fingerprint(step)
     folder.mkdir(parents=True, exist_ok=True)
     return folder / name
 
 
 def result(step: str, name: str) -> Path:
     """The result ``name`` of ``step``, made again first when missing or stale."""
-    path = STORE / fingerprint(step) / name
+    path = store() / fingerprint(step) / name
     if not path.exists():
         definitions(step)
     return path

@@ -18,12 +18,11 @@ from example_runs import examples  # noqa: E402
 from gpu_gallery import lanes  # noqa: E402
 
 
-def test_the_workflow_runs_in_one_lane_in_order_and_the_rest_apart():
+def test_the_workflow_and_what_reuses_it_run_in_one_lane_in_order_and_the_rest_apart():
     planned = lanes(examples())
     chained = [lane for lane in planned if lane[0].parent.name == "workflow"]
-    assert len(chained) == 1 and [path.name for path in chained[0]] == sorted(
-        path.name for path in (ROOT / "gallery" / "workflow").glob("plot_*.py")
-    )
+    steps = sorted(path.name for path in (ROOT / "gallery" / "workflow").glob("plot_*.py"))
+    assert len(chained) == 1 and [path.name for path in chained[0]] == [*steps, "plot_own_images.py"]
     others = [lane for lane in planned if lane not in chained]
     assert all(len(lane) == 1 for lane in others) and len(others) == len(examples()) - len(chained[0])
 
