@@ -22,6 +22,7 @@ from sphinx.util import docname_join, logging
 from sphinx.util.docutils import SphinxRole
 from sphinx.util.nodes import split_explicit_title
 
+from .messages import _
 from .nodes import pending_timestamp, timestamp_link
 from .reading import guides
 from .store import MOMENTS, SECTIONS
@@ -72,14 +73,18 @@ def guide_section(env, guide: str, seconds: int, anchor: str) -> tuple[str, str]
 
 
 def link_back(app: Sphinx, fromdocname: str, guide: str, seconds: int, anchor: str) -> list[nodes.Node]:
-    """`` (Section words)`` linking to the guide element of a cited moment, if any."""
+    """`` (Section words)`` (worded for the build's language) linking to the guide
+    element of a cited moment, if any."""
     found = guide_section(app.env, guide, seconds, anchor)
     if found is None or fromdocname == guide:
         return []
     element_id, words = found
     uri = f"{app.builder.get_relative_uri(fromdocname, guide)}#{element_id}"
     link = nodes.reference(words, words, internal=True, refuri=uri, classes=["videoguide-section-link"])
-    return [nodes.Text(" ("), link, nodes.Text(")")]
+    # English brackets it: " (Image Filtering)"; Chinese, whose sentence often holds the
+    # timestamp in full-width brackets already, follows it with a comma instead.
+    before, after = _(" ({section})").split("{section}")
+    return [nodes.Text(before), link, nodes.Text(after)]
 
 
 def resolve_timestamps(app: Sphinx, doctree: nodes.document, docname: str) -> None:

@@ -1,6 +1,6 @@
 """Build tests: guide sections and the pages that illustrate them link both ways."""
 
-from tests.conftest import guide
+from tests.conftest import SITE_CONF, guide
 
 STEPPED = guide() + "\n3. **Step three [00:01:05]** Same moment as the first idea.\n"
 
@@ -60,3 +60,20 @@ def test_a_new_page_links_itself_in_an_incremental_build(build_site):
         {"guides/g.md": guide(), "other.md": "# Other\n\nNow {timestamp}`00:01:05 </guides/g>`.\n"}
     )
     assert _cards(second.page("guides/g")) == {"first-idea": ["../other.html"]}
+
+
+CITING = "Denoise\n=======\n\n(:timestamp:`00:01:05 </guides/g>`)\n"
+BACK = {"guides/g.md": guide(), "examples/denoise.rst": CITING}
+
+
+def _back_link_sentence(site) -> str:
+    return site.page("examples/denoise").select_one("a.videoguide-section-link").parent.get_text()
+
+
+def test_the_link_back_is_bracketed_in_english(build_site):
+    assert _back_link_sentence(build_site(BACK)).endswith("00:01:05 (First idea))")
+
+
+def test_the_link_back_follows_a_comma_in_chinese_not_nested_brackets(build_site):
+    site = build_site(BACK, conf=SITE_CONF + 'language = "zh_CN"\n')
+    assert _back_link_sentence(site).endswith("00:01:05，First idea)")
