@@ -5,6 +5,8 @@ from urllib.parse import urlsplit
 
 from sphinx_gallery.sorting import ExplicitOrder
 
+from dlis_gallery.memory import PeakMemory
+
 project = "Deep Learning for Imaging Scientists"
 author = "Deep Learning for Imaging Scientists contributors"
 copyright = "2025, " + author
@@ -87,6 +89,7 @@ sphinx_gallery_conf = {
     "remove_config_comments": True,
     "capture_repr": ("_repr_html_",),  # the measured tables (dlis_gallery's Table, Comparison)
     "min_reported_time": 0,
+    "show_memory": PeakMemory(),  # each example's peak memory, measured even in parallel
     "junit": "../../gallery-junit.xml",  # beside the site (docs/_build/), not inside it
     # Two examples at once: on 2 cores 1.4x faster than one after the other, same
     # numbers. The workflow's steps opt out (# sphinx_gallery_parallel = False):

@@ -3,10 +3,11 @@
 Sphinx translates a page message by message, matched by their English text.
 Two kinds of gallery text escape that:
 
-- sentences with a measured time (``Total running time of the script: (0
-  minutes 23.471 seconds)``, the execution-times pages) change with every
-  build, so they are kept out of the catalogs and worded here, through the
-  ``dlis_gallery`` catalog, in the build's language;
+- sentences with a measured time or memory (``Total running time of the
+  script: (0 minutes 23.471 seconds)``, ``Estimated memory usage: 310 MB``, the
+  execution-times pages) change with every build, so they are kept out of the
+  catalogs and worded here, through the ``dlis_gallery`` catalog, in the
+  build's language;
 - the thumbnails of a gallery index are raw HTML: their title and hover text
   are rewritten from the example page itself, as translated.
 
@@ -32,6 +33,7 @@ from sphinx.util import docname_join
 CATALOG = "dlis_gallery"
 _ = get_translation(CATALOG)
 
+MEMORY = re.compile(r"^Estimated memory usage:\s+(?P<megabytes>-?\d+) MB$")
 RUNNING_TIME = re.compile(r"\((?P<minutes>\d+) minutes (?P<seconds>[\d.]+) seconds\)")
 TOTAL_TIME = re.compile(r"^(?P<time>\S+) total execution time for (?P<count>\d+) files? from (?P<where>.+):$")
 TOOLTIP = re.compile(r'tooltip="[^"]*"')
@@ -48,6 +50,8 @@ class MeasuredSentences(SphinxTransform):
         for paragraph in self.document.findall(nodes.paragraph):
             if "sphx-glr-timing" in paragraph["classes"]:
                 _running_time(paragraph)
+            else:
+                _memory(paragraph)
         if self.env.docname.endswith("sg_execution_times"):
             for paragraph in self.document.findall(nodes.paragraph):
                 if isinstance(paragraph.parent, nodes.entry) and _in_table_body(paragraph):
@@ -63,6 +67,15 @@ def _running_time(paragraph: nodes.paragraph) -> None:
     label = _("Total running time of the script:")
     duration = _("({minutes} minutes {seconds} seconds)").format(**found.groupdict())
     paragraph[:] = [nodes.strong(label, label), nodes.Text(" " + duration)]
+    paragraph["translatable"] = False
+
+
+def _memory(paragraph: nodes.paragraph) -> None:
+    found = MEMORY.match(paragraph.astext())
+    if found is None:
+        return
+    label = _("Estimated memory usage:")
+    paragraph[:] = [nodes.strong(label, label), nodes.Text(f" {found['megabytes']} MB")]
     paragraph["translatable"] = False
 
 

@@ -35,6 +35,7 @@ SPHINX_ONLY = {
     "take_home",
     "answer_box",
     "guide_order",
+    "memory",
 }
 #: The page that links the wheel (pip's ``--find-links`` reads it).
 PAGE = "run-it-yourself"

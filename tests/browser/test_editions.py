@@ -62,6 +62,8 @@ def test_the_chinese_gallery_reads_in_chinese(site):
     example = _soup(site / "zh-CN/auto_examples/applications/plot_denoising.html")
     assert example.find("h1").contents[0].startswith("网络能否比 BM3D 更好地为含噪显微图像去噪")
     assert "脚本总运行时间" in example.select_one(".sphx-glr-timing").text
+    memory = [p.text for p in example.select("p") if p.text.startswith("估计内存用量：")]
+    assert len(memory) == 1 and int(memory[0].split("：")[1].split()[0]) >= 0, "measured, in Chinese"
     figures = example.select("img.sphx-glr-single-img, img.sphx-glr-multi-img")
     assert figures and all(figure.get("lang") == "en" for figure in figures), "drawn and described in English"
     printed = [block.text for block in example.select(".sphx-glr-script-out pre")]
@@ -74,3 +76,9 @@ def test_the_chinese_404_page_reads_in_chinese_and_is_the_site_root_404(site):
     chinese = (site / "zh-CN/404.html").read_text("utf-8")
     assert "找不到页面" in chinese and "Page not found" not in chinese
     assert (site / "404.html").read_text("utf-8") == chinese
+
+
+def test_the_execution_times_page_shows_measured_memory(site):
+    rows = _soup(site / "en/sg_execution_times.html").select("table tbody tr")
+    memory = [float(row.select("td")[2].text) for row in rows]
+    assert len(memory) >= 21 and max(memory) > 10, "each example's peak memory, not a column of zeros"
