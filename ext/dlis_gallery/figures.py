@@ -33,7 +33,7 @@ def score_chart(comparison, metrics=None):
     fig, axes = plt.subplots(
         1,
         len(metrics),
-        figsize=(4.2 * len(metrics) + 1.5, 0.45 * len(rows) + 1.4),
+        figsize=(max(8.0, 4.2 * len(metrics) + 1.5), 0.45 * len(rows) + 1.4),  # >= 600 px shown
         sharey=True,
         squeeze=False,
     )

@@ -77,7 +77,10 @@ def noisy_pairs(names, count, size, rng):
 x_train, y_train = noisy_pairs(TRAIN, PATCHES, 40, rng)
 x_val, y_val = noisy_pairs(VALIDATION, max(16, PATCHES // 10), 40, rng)
 test_crops = random_patches([bundled_gray(name) for name in TEST], CROP, CROPS, rng)
-print(f"{PATCHES} training pairs of 40x40, half Gaussian, half Poisson; {CROPS} test crops of {CROP}x{CROP}")
+print(
+    f"{PATCHES} training pairs of 40x40, half Gaussian, half Poisson; {CROPS} test "
+    f"crops of {CROP}x{CROP}"
+)
 
 # %%
 # Build the model
@@ -123,7 +126,9 @@ training_curve(history, "mean squared error", log=True)
 # there, and the exact unbiased inverse (Makitalo and Foi, 2011) brings the
 # result back to counts.
 CLASSICAL = {
-    "TV (Chambolle)": lambda image, sigma, weight: denoise_tv_chambolle(image, weight=weight * sigma),
+    "TV (Chambolle)": lambda image, sigma, weight: denoise_tv_chambolle(
+        image, weight=weight * sigma
+    ),
     "Wavelet, cycle spinning": lambda image, sigma, scale: cycle_spin(
         image,
         denoise_wavelet,
@@ -132,7 +137,12 @@ CLASSICAL = {
         workers=1,
     ),
     "NL-means": lambda image, sigma, h, patch_size, patch_distance: denoise_nl_means(
-        image, h=h * sigma, sigma=sigma, patch_size=patch_size, patch_distance=patch_distance, fast_mode=False
+        image,
+        h=h * sigma,
+        sigma=sigma,
+        patch_size=patch_size,
+        patch_distance=patch_distance,
+        fast_mode=False,
     ),
     "BM3D": lambda image, sigma, scale: bm3d.bm3d(image, scale * sigma),
 }
@@ -156,7 +166,13 @@ def anscombe(noisy):
 
 def inverse_anscombe(stabilised):
     d = np.maximum(stabilised * SCALE, 2 * np.sqrt(3 / 8))
-    counts = d**2 / 4 + np.sqrt(1.5) / (4 * d) - 11 / (8 * d**2) + 5 * np.sqrt(1.5) / (8 * d**3) - 1 / 8
+    counts = (
+        d**2 / 4
+        + np.sqrt(1.5) / (4 * d)
+        - 11 / (8 * d**2)
+        + 5 * np.sqrt(1.5) / (8 * d**3)
+        - 1 / 8
+    )
     return np.maximum(counts, 0) / PHOTONS
 
 
@@ -176,12 +192,16 @@ def denoised(denoiser, noisy, kind):
 # instead: the cost of slow NL-means grows with the square of the patch size
 # and of the search window, so patches stop at 13 pixels and the search at 7
 # pixels on each side; a best value at a limit is printed as a note.
-tune_clean = random_patches([bundled_gray(name) for name in TRAIN], TUNING_CROP, TUNING_CROPS, rng)
+tune_clean = random_patches(
+    [bundled_gray(name) for name in TRAIN], TUNING_CROP, TUNING_CROPS, rng
+)
 tune_pairs = [(clean, add_noise(clean, "gaussian", rng)) for clean in tune_clean]
 
 
 def tuning_score(denoiser, **knobs):
-    return np.mean([psnr(clean, denoiser(noisy, SIGMA, **knobs)) for clean, noisy in tune_pairs])
+    return np.mean(
+        [psnr(clean, denoiser(noisy, SIGMA, **knobs)) for clean, noisy in tune_pairs]
+    )
 
 
 tuned = {}
@@ -205,7 +225,9 @@ def self_calibrated(image, sigma):
         "sigma": [sigma],
         "fast_mode": [True],
     }
-    return calibrate_denoiser(image, denoise_nl_means, denoise_parameters=parameters)(image)
+    return calibrate_denoiser(image, denoise_nl_means, denoise_parameters=parameters)(
+        image
+    )
 
 
 tuned["NL-means, self-calibrated"] = self_calibrated
@@ -217,7 +239,9 @@ tuned["NL-means, self-calibrated"] = self_calibrated
 # Each crop gets its own noise draw; every method sees the same noisy crop.
 # Any image size works for the network.
 def network(image, sigma=None):
-    return keras.ops.convert_to_numpy(model(image[None, ..., None], training=False))[0, ..., 0]
+    return keras.ops.convert_to_numpy(model(image[None, ..., None], training=False))[
+        0, ..., 0
+    ]
 
 
 methods = {**tuned, "Network": network}
@@ -226,7 +250,11 @@ for kind in ("gaussian", "poisson"):
     for clean in test_crops:
         noisy = add_noise(clean, kind, rng)
         for method, denoiser in methods.items():
-            result = network(noisy) if method == "Network" else denoised(denoiser, noisy, kind)
+            result = (
+                network(noisy)
+                if method == "Network"
+                else denoised(denoiser, noisy, kind)
+            )
             for metric, value in (
                 (f"{kind.capitalize()} PSNR (dB)", psnr(clean, result)),
                 (f"{kind.capitalize()} SSIM", ssim(clean, result)),
@@ -234,7 +262,10 @@ for kind in ("gaussian", "poisson"):
                 scores.setdefault(metric, {}).setdefault(method, []).append(value)
 
 results = run.compare(
-    scores, network="Network", items="crops", verdict_on=["Gaussian PSNR (dB)", "Poisson PSNR (dB)"]
+    scores,
+    network="Network",
+    items="crops",
+    verdict_on=["Gaussian PSNR (dB)", "Poisson PSNR (dB)"],
 )
 results
 
@@ -263,7 +294,10 @@ zoomed_panels(
         "Clean": coins,
     },
     region=(slice(72, 112), slice(78, 128)),
-    title="Part of held-out coins with Gaussian noise (sigma 0.1); the inset enlarges the box",
+    title=(
+        "Part of held-out coins with Gaussian noise (sigma 0.1); the inset enlarges "
+        "the box"
+    ),
 )
 
 # %%
@@ -277,7 +311,10 @@ zoomed_panels(
 saved = run.save_network(
     model,
     input="one grey channel, float32, scaled to [0, 1]",
-    noise=f"Gaussian sigma {SIGMA}, or Poisson with {PHOTONS:g} photons at full brightness",
+    noise=(
+        f"Gaussian sigma {SIGMA}, or Poisson with {PHOTONS:g} photons at full "
+        f"brightness"
+    ),
     output="the denoised image, same size",
 )
 saved
@@ -296,7 +333,8 @@ restored = predict_tiled(denoiser, noisy, tile=128, margin=DEPTH)
 whole = keras.ops.convert_to_numpy(denoiser(noisy[None, ..., None]))[0, ..., 0]
 gap = np.abs(restored - whole)[DEPTH:-DEPTH, DEPTH:-DEPTH].max()
 print(
-    f"{noisy.shape[0]}x{noisy.shape[1]} held-out cell: {psnr(clean_cell, noisy):.2f} dB noisy, "
+    f"{noisy.shape[0]}x{noisy.shape[1]} held-out cell: {psnr(clean_cell, noisy):.2f} "
+    f"dB noisy, "
     f"{psnr(clean_cell, restored):.2f} dB denoised; tiles vs whole image: {gap:.1e}"
 )
 

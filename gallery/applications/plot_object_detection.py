@@ -56,15 +56,22 @@ def scene(shape, rng):
     rows, cols = np.mgrid[0 : shape[0], 0 : shape[1]]
     count = rng.integers(8, 20)
     centres = rng.uniform(4, np.array(shape) - 4, size=(count, 2))
-    angles, gaps = rng.uniform(0, 2 * np.pi, count // 3), rng.uniform(2.5, 4.5, count // 3)
-    pairs = centres[: count // 3] + gaps[:, None] * np.stack([np.sin(angles), np.cos(angles)], axis=1)
+    angles, gaps = (
+        rng.uniform(0, 2 * np.pi, count // 3),
+        rng.uniform(2.5, 4.5, count // 3),
+    )
+    pairs = centres[: count // 3] + gaps[:, None] * np.stack(
+        [np.sin(angles), np.cos(angles)], axis=1
+    )
     centres = np.clip(np.concatenate([centres, pairs]), 2, np.array(shape) - 3)
     touching = np.arange(len(centres)) < count // 3
     touching[count:] = True
     image = np.zeros(shape)
     heat = np.zeros(shape)
     for (r, c), size, brightness in zip(
-        centres, rng.uniform(1.5, 2.5, len(centres)), rng.uniform(0.3, 1.0, len(centres))
+        centres,
+        rng.uniform(1.5, 2.5, len(centres)),
+        rng.uniform(0.3, 1.0, len(centres)),
     ):
         distance2 = (rows - r) ** 2 + (cols - c) ** 2
         image += brightness * np.exp(-distance2 / (2 * size**2))
@@ -78,7 +85,11 @@ def scene(shape, rng):
 train = [scene((96, 96), rng) for _ in range(SCENES)]
 tuning = [scene((96, 96), rng) for _ in range(TUNING)]
 held_out = [scene((160, 224), rng) for _ in range(TEST)]
-run.declare_data(train=[s[0] for s in train], tuning=[s[0] for s in tuning], test=[s[0] for s in held_out])
+run.declare_data(
+    train=[s[0] for s in train],
+    tuning=[s[0] for s in tuning],
+    test=[s[0] for s in held_out],
+)
 x_train = np.stack([image for image, *_ in train])[..., None]
 y_train = np.stack([heat for _, heat, *_ in train])[..., None]
 print(f"{SCENES} training scenes, {TUNING} for tuning, {TEST} held out (160x224)")
@@ -91,7 +102,9 @@ print(f"{SCENES} training scenes, {TUNING} for tuning, {TEST} held out (160x224)
 inputs = keras.Input(shape=(None, None, 1))
 x = inputs
 for dilation in (1, 1, 2, 4, 8, 1):
-    x = layers.Conv2D(WIDTH, 3, padding="same", dilation_rate=dilation, activation="relu")(x)
+    x = layers.Conv2D(
+        WIDTH, 3, padding="same", dilation_rate=dilation, activation="relu"
+    )(x)
 outputs = layers.Conv2D(1, 1)(x)
 model = keras.Model(inputs, outputs, name="heatmap_detector")
 
@@ -131,18 +144,33 @@ training_curve(history, "mean squared error", log=True)
 # the ratio of largest to smallest) and ``overlap``, the share of two blobs'
 # area beyond which the fainter one is dropped (1 keeps both).
 def heat_map(image):
-    return keras.ops.convert_to_numpy(model(image[None, ..., None], training=False))[0, ..., 0]
+    return keras.ops.convert_to_numpy(model(image[None, ..., None], training=False))[
+        0, ..., 0
+    ]
 
 
 DETECTORS = {
     "blob_log": lambda image, threshold, sigma, span, overlap: blob_log(
-        image - np.median(image), sigma, sigma * span, num_sigma=4, threshold=threshold, overlap=overlap
+        image - np.median(image),
+        sigma,
+        sigma * span,
+        num_sigma=4,
+        threshold=threshold,
+        overlap=overlap,
     )[:, :2],
     "blob_dog": lambda image, threshold, sigma, span, overlap: blob_dog(
-        image - np.median(image), sigma, sigma * span, threshold=threshold, overlap=overlap
+        image - np.median(image),
+        sigma,
+        sigma * span,
+        threshold=threshold,
+        overlap=overlap,
     )[:, :2],
-    "LoG + peak_local_max": lambda image, threshold, sigma, min_distance: peak_local_max(
-        -gaussian_laplace(image, sigma) * sigma**2, min_distance=min_distance, threshold_abs=threshold
+    "LoG + peak_local_max": lambda image, threshold, sigma, min_distance: (
+        peak_local_max(
+            -gaussian_laplace(image, sigma) * sigma**2,
+            min_distance=min_distance,
+            threshold_abs=threshold,
+        )
     ),
     "Network": lambda image, threshold, min_distance: peak_local_max(
         heat_map(image), min_distance=min_distance, threshold_abs=threshold
@@ -162,19 +190,30 @@ GRIDS = {
         "sigma": [0.6, 0.8, 1, 1.5, 2, 2.5],
         "min_distance": [1, 2, 3],
     },
-    "Network": {"threshold": [0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6], "min_distance": [1, 2, 3]},
+    "Network": {
+        "threshold": [0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6],
+        "min_distance": [1, 2, 3],
+    },
 }
 LIMITS = {"overlap": (0, 1), "span": (1, np.inf), "min_distance": (1, np.inf)}
 
 
 def mean_f1(detector, scenes, **knobs):
-    return np.mean([detection_scores(detector(s[0], **knobs), s[2], TOLERANCE)["f1"] for s in scenes])
+    return np.mean(
+        [
+            detection_scores(detector(s[0], **knobs), s[2], TOLERANCE)["f1"]
+            for s in scenes
+        ]
+    )
 
 
 with run.timed("tuning"):
     tuned = {
         method: partial(
-            detector, **run.tune(method, partial(mean_f1, detector, tuning), GRIDS[method], LIMITS)
+            detector,
+            **run.tune(
+                method, partial(mean_f1, detector, tuning), GRIDS[method], LIMITS
+            ),
         )
         for method, detector in DETECTORS.items()
     }
@@ -185,7 +224,10 @@ with run.timed("tuning"):
 # Each score is computed per scene and averaged over the scenes (not pooled
 # over all spots), so the interval reflects how much scenes differ. Recall is
 # also split: spots far from any other, and spots of a touching pair.
-scores = {metric: {} for metric in ("F1", "precision", "recall", "recall, isolated", "recall, touching")}
+scores = {
+    metric: {}
+    for metric in ("F1", "precision", "recall", "recall, isolated", "recall, touching")
+}
 for method, detector in tuned.items():
     for image, _, centres, touching in held_out:
         found = detection_scores(detector(image), centres, TOLERANCE)
@@ -197,7 +239,9 @@ for method, detector in tuned.items():
             ("recall, touching", found["matched"][touching].mean()),
         ):
             scores[metric].setdefault(method, []).append(value)
-results = run.compare(scores, network="Network", items="scenes", verdict_on=["F1", "recall, touching"])
+results = run.compare(
+    scores, network="Network", items="scenes", verdict_on=["F1", "recall, touching"]
+)
 results
 
 # %%
@@ -224,11 +268,21 @@ for ax, method in zip(axes, (best, "Network")):
     for shown in (ax, inset):
         shown.imshow(image, cmap="gray")
         for group, colour in ((~touching, "lime"), (touching, "orange")):
-            shown.scatter(centres[group, 1], centres[group, 0], s=60, facecolors="none", edgecolors=colour)
+            shown.scatter(
+                centres[group, 1],
+                centres[group, 0],
+                s=60,
+                facecolors="none",
+                edgecolors=colour,
+            )
         shown.scatter(found[:, 1], found[:, 0], s=30, marker="x", color="red")
-    inset.set(xlim=(col - 10, col + 10), ylim=(row + 10, row - 10), xticks=[], yticks=[])
+    inset.set(
+        xlim=(col - 10, col + 10), ylim=(row + 10, row - 10), xticks=[], yticks=[]
+    )
     ax.indicate_inset_zoom(inset, edgecolor="white", alpha=1)
-    ax.set_title(f"{method}: F1 {detection_scores(found, centres, TOLERANCE)['f1']:.2f}")
+    ax.set_title(
+        f"{method}: F1 {detection_scores(found, centres, TOLERANCE)['f1']:.2f}"
+    )
     ax.set_axis_off()
 fig.tight_layout()
 
@@ -275,9 +329,12 @@ detector, about = load_network(saved.path)
 image, _, centres, _ = scene((301, 277), np.random.default_rng(7))
 heat = predict_tiled(detector, image, tile=128, margin=32)
 peaks = about["expects"]["peaks"]
-found = peak_local_max(heat, min_distance=peaks["min_distance"], threshold_abs=peaks["threshold"])
+found = peak_local_max(
+    heat, min_distance=peaks["min_distance"], threshold_abs=peaks["threshold"]
+)
 print(
-    f"{image.shape[0]}x{image.shape[1]} new scene: {len(found)} spots found, {len(centres)} true; "
+    f"{image.shape[0]}x{image.shape[1]} new scene: {len(found)} spots found, "
+    f"{len(centres)} true; "
     f"F1 {detection_scores(found, centres, TOLERANCE)['f1']:.3f}"
 )
 

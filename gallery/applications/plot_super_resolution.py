@@ -73,7 +73,10 @@ def pairs(names, count, size, rng):
 low, high = pairs(TRAIN, PATCHES, 48, rng)
 val_low, val_high = pairs(VALIDATION, max(16, PATCHES // 10), 48, rng)
 test_crops = random_patches([bundled_gray(name) for name in TEST], CROP, CROPS, rng)
-print(f"{PATCHES} training pairs: {low.shape[1]}x{low.shape[2]} -> {high.shape[1]}x{high.shape[2]} pixels")
+print(
+    f"{PATCHES} training pairs: {low.shape[1]}x{low.shape[2]} -> "
+    f"{high.shape[1]}x{high.shape[2]} pixels"
+)
 
 # %%
 # Build the model: ESPCN with a bicubic shortcut
@@ -119,13 +122,17 @@ training_curve(history, "mean squared error", log=True)
 # knob that trades sharpness for noise and ringing, tuned on crops of the
 # training pictures for the best mean PSNR.
 def bicubic(small):
-    return resize(small, (small.shape[0] * SCALE, small.shape[1] * SCALE), order=3, mode="reflect")
+    return resize(
+        small, (small.shape[0] * SCALE, small.shape[1] * SCALE), order=3, mode="reflect"
+    )
 
 
 def lanczos(small):
     picture = Image.fromarray(small.astype("float32"), mode="F")
     return np.asarray(
-        picture.resize((small.shape[1] * SCALE, small.shape[0] * SCALE), Image.Resampling.LANCZOS)
+        picture.resize(
+            (small.shape[1] * SCALE, small.shape[0] * SCALE), Image.Resampling.LANCZOS
+        )
     )
 
 
@@ -133,7 +140,8 @@ PSF = np.outer([1, 2, 1], [1, 2, 1]) / 16
 
 
 def deconvolved(deconvolve, small, pad=8):
-    """``deconvolve`` the bicubic upsampling, padded by reflection so its borders do not ring."""
+    """``deconvolve`` the bicubic upsampling, padded by reflection so its borders do "
+    "not ring."""
     padded = np.pad(np.clip(bicubic(small), 0, 1), pad, mode="reflect")
     return deconvolve(padded)[pad:-pad, pad:-pad]
 
@@ -152,10 +160,16 @@ SHARPENED = {
 GRIDS = {
     "Bicubic + Wiener": {"balance": [0.003, 0.01, 0.03, 0.1, 0.3]},
     "Bicubic + Richardson-Lucy": {"num_iter": [1, 2, 3, 4, 6, 8, 12, 16]},
-    "Bicubic + unsharp mask": {"radius": [0.3, 0.5, 0.75, 1, 1.5, 2], "amount": [0.25, 0.5, 1, 1.5, 2, 3]},
+    "Bicubic + unsharp mask": {
+        "radius": [0.3, 0.5, 0.75, 1, 1.5, 2],
+        "amount": [0.25, 0.5, 1, 1.5, 2, 3],
+    },
 }
 tuning_crops = random_patches(
-    [bundled_gray(name) for name in TRAIN], 64, run.pick(smoke=2, quick=16, full=32), rng
+    [bundled_gray(name) for name in TRAIN],
+    64,
+    run.pick(smoke=2, quick=16, full=32),
+    rng,
 )
 
 
@@ -166,23 +180,33 @@ def tuning_psnr(method, **knobs):
 methods = {"Bicubic": bicubic, "Lanczos": lanczos}
 with run.timed("tuning"):
     for name, method in SHARPENED.items():
-        methods[name] = partial(method, **run.tune(name, partial(tuning_psnr, method), GRIDS[name]))
+        methods[name] = partial(
+            method, **run.tune(name, partial(tuning_psnr, method), GRIDS[name])
+        )
 
 
 # %%
 # Score every method on the held-out crops
 # ----------------------------------------
 def network(small):
-    return keras.ops.convert_to_numpy(model(small[None, ..., None], training=False))[0, ..., 0]
+    return keras.ops.convert_to_numpy(model(small[None, ..., None], training=False))[
+        0, ..., 0
+    ]
 
 
 methods["Network"] = network
 scores = {"PSNR (dB)": {}, "SSIM": {}}
 for name, method in methods.items():
     upsampled = [method(binned(crop)) for crop in test_crops]
-    scores["PSNR (dB)"][name] = [psnr(crop, result) for crop, result in zip(test_crops, upsampled)]
-    scores["SSIM"][name] = [ssim(crop, result) for crop, result in zip(test_crops, upsampled)]
-results = run.compare(scores, network="Network", items="crops", verdict_on=["PSNR (dB)"])
+    scores["PSNR (dB)"][name] = [
+        psnr(crop, result) for crop, result in zip(test_crops, upsampled)
+    ]
+    scores["SSIM"][name] = [
+        ssim(crop, result) for crop, result in zip(test_crops, upsampled)
+    ]
+results = run.compare(
+    scores, network="Network", items="crops", verdict_on=["PSNR (dB)"]
+)
 results
 
 # %%
@@ -210,7 +234,10 @@ zoomed_panels(
         "Original": cell,
     },
     region=(slice(130, 170), slice(150, 200)),
-    title="A 2x2-binned held-out picture, upsampled by each method; the inset enlarges the box",
+    title=(
+        "A 2x2-binned held-out picture, upsampled by each method; the inset enlarges "
+        "the box"
+    ),
     columns=3,
 )
 
@@ -238,8 +265,10 @@ enlarger, about = load_network(saved.path)
 original = bundled_gray("moon")[:302, :278]
 enlarged = predict_tiled(enlarger, binned(original), tile=64, margin=8, scale=SCALE)
 print(
-    f"{original.shape[0] // SCALE}x{original.shape[1] // SCALE} -> {enlarged.shape[0]}x{enlarged.shape[1]}: "
-    f"{psnr(original, enlarged):.2f} dB (bicubic {psnr(original, bicubic(binned(original))):.2f} dB)"
+    f"{original.shape[0] // SCALE}x{original.shape[1] // SCALE} -> "
+    f"{enlarged.shape[0]}x{enlarged.shape[1]}: "
+    f"{psnr(original, enlarged):.2f} dB (bicubic "
+    f"{psnr(original, bicubic(binned(original))):.2f} dB)"
 )
 
 # %%

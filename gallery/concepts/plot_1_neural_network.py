@@ -51,7 +51,11 @@ y_train = np.tile(profile, 50)
 
 def network(width):
     model = keras.Sequential(
-        [keras.Input(shape=(1,)), layers.Dense(width, activation="tanh"), layers.Dense(1)],
+        [
+            keras.Input(shape=(1,)),
+            layers.Dense(width, activation="tanh"),
+            layers.Dense(1),
+        ],
         name=f"width_{width}",
     )
     model.compile(optimizer=keras.optimizers.Adam(0.03), loss="mse")
@@ -64,8 +68,14 @@ with run.timed("training"):
     for width in WIDTHS:
         model = network(width)
         snapshots[width] = []
-        for stage in (max(1, EPOCHS // 20), max(1, EPOCHS // 4), max(1, EPOCHS - EPOCHS // 20 - EPOCHS // 4)):
-            model.fit(x_train, y_train, epochs=stage, batch_size=profile.size, verbose=0)
+        for stage in (
+            max(1, EPOCHS // 20),
+            max(1, EPOCHS // 4),
+            max(1, EPOCHS - EPOCHS // 20 - EPOCHS // 4),
+        ):
+            model.fit(
+                x_train, y_train, epochs=stage, batch_size=profile.size, verbose=0
+            )
             snapshots[width].append(keras.ops.convert_to_numpy(model(position))[:, 0])
         fitted = snapshots[width][-1]
         rows.append(
@@ -84,7 +94,9 @@ rows.append(
         "test MSE (row 163)": float(np.mean((profile.mean() - test_profile) ** 2)),
     }
 )
-run.table("Fit of the intensity profile: the training row and a row never trained on", rows)
+run.table(
+    "Fit of the intensity profile: the training row and a row never trained on", rows
+)
 
 # %%
 # Watch the fits
@@ -93,10 +105,15 @@ run.table("Fit of the intensity profile: the training row and a row never traine
 # smooth steps; 64 are enough to follow every coin edge, if training finds
 # where to put them.
 fig, axes = plt.subplots(1, 3, figsize=(12, 3.4), sharey=True)
-fig.suptitle("Brightness along row 160 of coins (grey) and the network's fit after more and more training")
+fig.suptitle(
+    "Brightness along row 160 of coins (grey) and the network's fit after more and "
+    "more training"
+)
 for ax, width in zip(axes, WIDTHS):
     ax.plot(position[:, 0], profile, color="0.7", lw=3, label="data")
-    for snapshot, style, label in zip(snapshots[width], (":", "--", "-"), ("early", "middle", "end")):
+    for snapshot, style, label in zip(
+        snapshots[width], (":", "--", "-"), ("early", "middle", "end")
+    ):
         ax.plot(position[:, 0], snapshot, style, label=f"{label} of training")
     ax.set_title(f"{width} hidden neurons")
     ax.set_xlabel("position along the row")

@@ -34,8 +34,12 @@ rng = np.random.default_rng(4)
 # strongly blurred image: coin (1) or background (0).
 coins = bundled_gray("coins")
 brightness = ndi.gaussian_filter(coins, 1)
-contrast = np.sqrt(np.maximum(ndi.uniform_filter(coins**2, 7) - ndi.uniform_filter(coins, 7) ** 2, 0))
-labels = (ndi.gaussian_filter(coins, 4) > threshold_otsu(ndi.gaussian_filter(coins, 4))).astype("float32")
+contrast = np.sqrt(
+    np.maximum(ndi.uniform_filter(coins**2, 7) - ndi.uniform_filter(coins, 7) ** 2, 0)
+)
+labels = (
+    ndi.gaussian_filter(coins, 4) > threshold_otsu(ndi.gaussian_filter(coins, 4))
+).astype("float32")
 features = np.stack([brightness.ravel(), contrast.ravel()], axis=1)
 picked = rng.choice(features.shape[0], 4000, replace=False)
 train, test = picked[:3000], picked[3000:]
@@ -69,12 +73,18 @@ numpy_accuracy = float(np.mean((x_test @ weights + bias > 0) == y_test))
 # descent, so the step becomes a sigmoid (a soft yes/no) and the update rule
 # becomes the gradient of the cross-entropy; the decision is still
 # :math:`w \cdot x + b > 0`.
-model = keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(1, activation="sigmoid")])
+model = keras.Sequential(
+    [keras.Input(shape=(2,)), keras.layers.Dense(1, activation="sigmoid")]
+)
 model.compile(optimizer=keras.optimizers.SGD(0.5), loss="binary_crossentropy")
 with run.timed("training"):
     model.fit(x_train, y_train, epochs=EPOCHS, batch_size=32, verbose=0)
-dense_weights, dense_bias = (keras.ops.convert_to_numpy(value) for value in model.layers[0].weights)
-keras_accuracy = float(np.mean((x_test @ dense_weights[:, 0] + dense_bias[0] > 0) == y_test))
+dense_weights, dense_bias = (
+    keras.ops.convert_to_numpy(value) for value in model.layers[0].weights
+)
+keras_accuracy = float(
+    np.mean((x_test @ dense_weights[:, 0] + dense_bias[0] > 0) == y_test)
+)
 rows = [
     {"method": "perceptron (NumPy update rule)", "held-out accuracy": numpy_accuracy},
     {"method": "keras Dense(1) + sigmoid", "held-out accuracy": keras_accuracy},
@@ -87,17 +97,29 @@ run.table("Coin or background, 1000 pixels not used in training", rows)
 # A perceptron's decision boundary is always a straight line in feature
 # space: the line where the weighted sum is zero.
 fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
-fig.suptitle("Pixels of coins in feature space, and the line each perceptron draws between the classes")
+fig.suptitle(
+    "Pixels of coins in feature space, and the line each perceptron draws between the "
+    "classes"
+)
 left.scatter(*x_test.T, c=y_test, cmap="coolwarm", s=6, alpha=0.6)
 span = np.linspace(features[:, 0].min(), features[:, 0].max(), 2)
 for (w, b), style, name in [
     ((weights, bias), "-", "NumPy"),
     ((dense_weights[:, 0], dense_bias[0]), "--", "Keras"),
 ]:
-    left.plot(span, -(w[0] * span + b) / w[1], style, color="k", label=f"{name} boundary")
-left.set(xlabel="brightness (standardised)", ylabel="local contrast (standardised)", ylim=(-2, 4))
+    left.plot(
+        span, -(w[0] * span + b) / w[1], style, color="k", label=f"{name} boundary"
+    )
+left.set(
+    xlabel="brightness (standardised)",
+    ylabel="local contrast (standardised)",
+    ylim=(-2, 4),
+)
 left.legend()
-right.imshow(((features @ dense_weights[:, 0] + dense_bias[0]) > 0).reshape(coins.shape), cmap="gray")
+right.imshow(
+    ((features @ dense_weights[:, 0] + dense_bias[0]) > 0).reshape(coins.shape),
+    cmap="gray",
+)
 right.set_title("Pixels the Keras perceptron calls coin")
 right.set_axis_off()
 fig.tight_layout()

@@ -47,7 +47,11 @@ train, test = rng.permutation(np.flatnonzero(~dark_tile)), np.flatnonzero(dark_t
 # --------------
 # Zero hidden layers is the perceptron of the previous page. Each hidden layer
 # is a row of perceptrons with a ReLU activation feeding the next.
-architectures = {"0 hidden layers": [], "1 hidden layer (32)": [32], "2 hidden layers (32, 32)": [32, 32]}
+architectures = {
+    "0 hidden layers": [],
+    "1 hidden layer (32)": [32],
+    "2 hidden layers (32, 32)": [32, 32],
+}
 maps, rows_out = {}, []
 with run.timed("training"):
     for name, hidden in architectures.items():
@@ -57,14 +61,19 @@ with run.timed("training"):
             + [layers.Dense(1, activation="sigmoid")]
         )
         model.compile(optimizer=keras.optimizers.Adam(0.01), loss="binary_crossentropy")
-        model.fit(coordinates[train], labels[train], epochs=EPOCHS, batch_size=256, verbose=0)
-        predicted = keras.ops.convert_to_numpy(model(coordinates))[:, 0] > 0.5
-        maps[name] = predicted.reshape(128, 128)
+        model.fit(
+            coordinates[train], labels[train], epochs=EPOCHS, batch_size=256, verbose=0
+        )
+        probability = keras.ops.convert_to_numpy(model(coordinates))[:, 0]
+        predicted = probability > 0.5
+        maps[name] = probability.reshape(128, 128)
         rows_out.append(
             {
                 "method": name,
                 "weights": model.count_params(),
-                "accuracy on the dark tiles": float(np.mean(predicted[test] == labels[test])),
+                "accuracy on the dark tiles": float(
+                    np.mean(predicted[test] == labels[test])
+                ),
             }
         )
 run.table("Tissue or not, from position alone, on tiles not used in training", rows_out)
@@ -75,17 +84,23 @@ run.table("Tissue or not, from position alone, on tiles not used in training", r
 # A perceptron can only cut the image in two along one straight line, or call
 # every pixel the same; a hidden layer lets straight lines combine into closed
 # shapes. The dark ellipses inside are the hard part: compare the maps, and
-# the table for what each layer adds in this build.
-fig, axes = plt.subplots(1, 4, figsize=(12, 3.4))
-fig.suptitle("Pixels of the Shepp-Logan phantom called tissue, by networks of growing depth")
-axes[0].imshow(labels.reshape(128, 128), cmap="gray")
-axes[0].set_title("Truth")
-for ax, (name, shown) in zip(axes[1:], maps.items()):
-    ax.imshow(shown, cmap="gray")
+# the table for what each layer adds in this build. Grey levels are each
+# network's probability of tissue; the orange line is where it crosses one
+# half, the boundary it draws.
+fig, axes = plt.subplots(2, 2, figsize=(9, 8.6))
+fig.suptitle(
+    "Pixels of the Shepp-Logan phantom called tissue, by networks of growing depth"
+)
+axes[0, 0].imshow(labels.reshape(128, 128), cmap="gray")
+axes[0, 0].set_title("Truth")
+for ax, (name, shown) in zip(axes.ravel()[1:], maps.items()):
+    picture = ax.imshow(shown, cmap="gray", vmin=0, vmax=1)
+    if shown.min() < 0.5 < shown.max():
+        ax.contour(shown, levels=[0.5], colors="orange", linewidths=1.5)
     ax.set_title(name)
-for ax in axes:
+fig.colorbar(picture, ax=axes, fraction=0.03, label="probability of tissue")
+for ax in axes.ravel():
     ax.set_axis_off()
-fig.tight_layout()
 
 # %%
 # Conclusion

@@ -41,7 +41,10 @@ conv.set_weights([np.stack([box, sobel_h], axis=-1)[:, :, None, :]])
 filtered = keras.ops.convert_to_numpy(conv(camera[None, ..., None]))[0]
 by_scipy = [ndi.correlate(camera, kernel, mode="constant") for kernel in (box, sobel_h)]
 differences = [float(np.abs(filtered[..., i] - by_scipy[i]).max()) for i in range(2)]
-print(f"largest difference to scipy.ndimage.correlate: box {differences[0]:.1e}, Sobel {differences[1]:.1e}")
+print(
+    f"largest difference to scipy.ndimage.correlate: box {differences[0]:.1e}, Sobel "
+    f"{differences[1]:.1e}"
+)
 
 # %%
 # A CNN that learns to find edges
@@ -69,15 +72,22 @@ cell = bundled_gray("cell")[200:456, 200:456]
 learnt = keras.ops.convert_to_numpy(model(cell[None, ..., None]))[0, ..., 0]
 truth = sobel(cell)
 rows = [
-    {"method": "Conv2D with the box filter vs scipy", "max abs difference": differences[0]},
-    {"method": "Conv2D with the Sobel filter vs scipy", "max abs difference": differences[1]},
+    {
+        "method": "Conv2D with the box filter vs scipy",
+        "max abs difference": differences[0],
+    },
+    {
+        "method": "Conv2D with the Sobel filter vs scipy",
+        "max abs difference": differences[1],
+    },
     {
         "method": "trained CNN vs Sobel magnitude, on cell",
         "max abs difference": float(np.abs(learnt - truth).max()),
     },
 ]
 print(
-    f"trained CNN on cell: mean squared error {np.mean((learnt - truth) ** 2):.2e} (edge magnitudes up to {truth.max():.2f})"
+    f"trained CNN on cell: mean squared error {np.mean((learnt - truth) ** 2):.2e} "
+    f"(edge magnitudes up to {truth.max():.2f})"
 )
 run.table("How close the layers come to the filters", rows)
 
@@ -91,7 +101,10 @@ kernels = keras.ops.convert_to_numpy(model.get_layer("first").kernel)[:, :, 0, :
 feature_model = keras.Model(inputs, first)  # the same layers, stopped after the first
 features = keras.ops.convert_to_numpy(feature_model(cell[None, ..., None]))[0]
 fig, axes = plt.subplots(2, 8, figsize=(13, 3.6))
-fig.suptitle("The 8 learnt 3x3 filters of the first layer (top) and their feature maps of cell (bottom)")
+fig.suptitle(
+    "The 8 learnt 3x3 filters of the first layer (top) and their feature maps of cell "
+    "(bottom)"
+)
 for i in range(8):
     axes[0, i].imshow(kernels[..., i], cmap="RdBu_r")
     axes[1, i].imshow(features[..., i], cmap="magma")
@@ -102,7 +115,9 @@ fig.tight_layout()
 # %%
 fig, axes = plt.subplots(1, 3, figsize=(11, 3.8))
 fig.suptitle("Edges of cell, an image the CNN never saw: input, Sobel, and the CNN")
-for ax, (title, shown) in zip(axes, [("cell", cell), ("Sobel magnitude", truth), ("CNN output", learnt)]):
+for ax, (title, shown) in zip(
+    axes, [("cell", cell), ("Sobel magnitude", truth), ("CNN output", learnt)]
+):
     ax.imshow(shown, cmap="gray")
     ax.set_title(title)
     ax.set_axis_off()

@@ -35,12 +35,16 @@ rng = np.random.default_rng(7)
 
 def sample(size, seed):
     mask = binary_blobs(size, blob_size_fraction=0.04, volume_fraction=0.35, rng=seed)
-    image = gaussian(mask.astype("float32"), 1) + np.random.default_rng(seed).normal(0, 0.3, (size, size))
+    image = gaussian(mask.astype("float32"), 1) + np.random.default_rng(seed).normal(
+        0, 0.3, (size, size)
+    )
     return image.astype("float32"), mask.astype("float32")
 
 
 train = [sample(64, seed) for seed in range(IMAGES)]
-test = [sample(128, 10_000 + seed) for seed in range(run.pick(smoke=2, quick=10, full=20))]
+test = [
+    sample(128, 10_000 + seed) for seed in range(run.pick(smoke=2, quick=10, full=20))
+]
 x_train = np.stack([image for image, _ in train])[..., None]
 y_train = np.stack([mask for _, mask in train])[..., None]
 
@@ -55,23 +59,28 @@ y_train = np.stack([mask for _, mask in train])[..., None]
 
 def unet(skips: bool, size=None, width=16):
     inputs = keras.Input(shape=(size, size, 1), name="image")
-    down1 = layers.Conv2D(width, 3, padding="same", activation="relu", name="down1")(inputs)
-    down2 = layers.Conv2D(2 * width, 3, padding="same", activation="relu", name="down2")(
-        layers.MaxPooling2D()(down1)
+    down1 = layers.Conv2D(width, 3, padding="same", activation="relu", name="down1")(
+        inputs
     )
-    bottom = layers.Conv2D(4 * width, 3, padding="same", activation="relu", name="bottom")(
-        layers.MaxPooling2D()(down2)
-    )
+    down2 = layers.Conv2D(
+        2 * width, 3, padding="same", activation="relu", name="down2"
+    )(layers.MaxPooling2D()(down1))
+    bottom = layers.Conv2D(
+        4 * width, 3, padding="same", activation="relu", name="bottom"
+    )(layers.MaxPooling2D()(down2))
     up2 = layers.UpSampling2D()(bottom)
     up2 = layers.Concatenate(name="skip2")([up2, down2]) if skips else up2
-    up2 = layers.Conv2D(2 * width, 3, padding="same", activation="relu", name="up2")(up2)
+    up2 = layers.Conv2D(2 * width, 3, padding="same", activation="relu", name="up2")(
+        up2
+    )
     up1 = layers.UpSampling2D()(up2)
     up1 = layers.Concatenate(name="skip1")([up1, down1]) if skips else up1
     up1 = layers.Conv2D(width, 3, padding="same", activation="relu", name="up1")(up1)
     outputs = layers.Conv2D(1, 1, name="particle_logit")(up1)
     model = keras.Model(inputs, outputs, name="unet" if skips else "no_skips")
     model.compile(
-        optimizer=keras.optimizers.Adam(2e-3), loss=keras.losses.BinaryCrossentropy(from_logits=True)
+        optimizer=keras.optimizers.Adam(2e-3),
+        loss=keras.losses.BinaryCrossentropy(from_logits=True),
     )
     return model
 
@@ -93,23 +102,41 @@ results, scores = {}, {"IoU": {}}
 with run.timed("training"):
     for skips in (False, True):
         model = unet(skips)
-        history = model.fit(x_train, y_train, epochs=EPOCHS, batch_size=16, verbose=0, validation_split=0.1)
-        print(f"{model.name}: validation loss after {EPOCHS} epochs {history.history['val_loss'][-1]:.4f}")
+        history = model.fit(
+            x_train,
+            y_train,
+            epochs=EPOCHS,
+            batch_size=16,
+            verbose=0,
+            validation_split=0.1,
+        )
+        print(
+            f"{model.name}: validation loss after {EPOCHS} epochs "
+            f"{history.history['val_loss'][-1]:.4f}"
+        )
         # Trained on 64x64, applied to 128x128: any size divisible by 4 works.
         predictions = [
-            keras.ops.convert_to_numpy(model(image[None, ..., None]))[0, ..., 0] for image, _ in test
+            keras.ops.convert_to_numpy(model(image[None, ..., None]))[0, ..., 0]
+            for image, _ in test
         ]
         results[model.name] = predictions[0]
         name = "U-Net with skips" if skips else "U-Net without skips"
         scores["IoU"][name] = [
-            iou_per_class(mask > 0, p > 0, 2)[1] for (_, mask), p in zip(test, predictions)
+            iou_per_class(mask > 0, p > 0, 2)[1]
+            for (_, mask), p in zip(test, predictions)
         ]
 
 # %%
 # The intersection over union (IoU) of true and found particles, per held-out
 # image; the verdict compares the two networks with the interval of their
 # per-image difference.
-run.compare(scores, network="U-Net with skips", items="images", verdict_on=["IoU"], against="alternative")
+run.compare(
+    scores,
+    network="U-Net with skips",
+    items="images",
+    verdict_on=["IoU"],
+    against="alternative",
+)
 
 
 # %%
@@ -117,9 +144,15 @@ run.compare(scores, network="U-Net with skips", items="images", verdict_on=["IoU
 # ----------------------
 image, mask = test[0]
 fig, axes = plt.subplots(1, 4, figsize=(12, 3.4))
-fig.suptitle("A held-out image: true particles, and the U-Net's answer without and with skip connections")
+fig.suptitle(
+    "A held-out image: true particles, and the U-Net's answer without and with skip "
+    "connections"
+)
 panels = [("Noisy image", image), ("True particles", mask)]
-panels += [("Without skips", results["no_skips"] > 0), ("With skips", results["unet"] > 0)]
+panels += [
+    ("Without skips", results["no_skips"] > 0),
+    ("With skips", results["unet"] > 0),
+]
 for ax, (title, shown) in zip(axes, panels):
     ax.imshow(shown, cmap="gray")
     ax.set_title(title)

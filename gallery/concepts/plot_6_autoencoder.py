@@ -30,11 +30,15 @@ rng = np.random.default_rng(8)
 # %%
 # Patches, and held-out patches from other images
 # -----------------------------------------------
-train_images = [bundled_gray(name) for name in ("camera", "astronaut", "brick", "grass", "chelsea", "coffee")]
+train_images = [
+    bundled_gray(name)
+    for name in ("camera", "astronaut", "brick", "grass", "chelsea", "coffee")
+]
 held_out_images = {name: bundled_gray(name) for name in ("coins", "moon", "gravel")}
 x_train = random_patches(train_images, 16, PATCHES, rng).reshape(PATCHES, 256)
 held_out = {
-    name: random_patches([image], 16, 300, rng).reshape(300, 256) for name, image in held_out_images.items()
+    name: random_patches([image], 16, 300, rng).reshape(300, 256)
+    for name, image in held_out_images.items()
 }
 x_test = np.concatenate(list(held_out.values()))
 
@@ -45,8 +49,12 @@ x_test = np.concatenate(list(held_out.values()))
 
 def autoencoder(code_size):
     patch = keras.Input(shape=(256,))
-    code = layers.Dense(code_size, name="code")(layers.Dense(128, activation="relu")(patch))
-    rebuilt = layers.Dense(256, activation="sigmoid")(layers.Dense(128, activation="relu")(code))
+    code = layers.Dense(code_size, name="code")(
+        layers.Dense(128, activation="relu")(patch)
+    )
+    rebuilt = layers.Dense(256, activation="sigmoid")(
+        layers.Dense(128, activation="relu")(code)
+    )
     model = keras.Model(patch, rebuilt, name=f"code_{code_size}")
     model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="mse")
     return model, keras.Model(patch, code)
@@ -67,8 +75,12 @@ with run.timed("training"):
         )
 
     # The denoising variant: noisy patches in, clean patches out.
-    noisy_train = np.clip(x_train + rng.normal(0, 0.1, x_train.shape), 0, 1).astype("float32")
-    noisy_test = np.clip(x_test + rng.normal(0, 0.1, x_test.shape), 0, 1).astype("float32")
+    noisy_train = np.clip(x_train + rng.normal(0, 0.1, x_train.shape), 0, 1).astype(
+        "float32"
+    )
+    noisy_test = np.clip(x_test + rng.normal(0, 0.1, x_test.shape), 0, 1).astype(
+        "float32"
+    )
     denoiser, _ = autoencoder(32)
     denoiser.fit(noisy_train, x_train, epochs=EPOCHS, batch_size=64, verbose=0)
     denoised = keras.ops.convert_to_numpy(denoiser(noisy_test))
@@ -88,20 +100,24 @@ run.table(
 # Reconstructions
 # ---------------
 # Two numbers can hold little more than the mean brightness and the main
-# gradient; 32 can hold edges and some texture. Compare the columns.
+# gradient; 32 can hold edges and some texture. Compare the columns; the last
+# two show a noisy copy of each patch and the denoising autoencoder's answer.
 shown = x_test[[5, 305, 605, 40]]
-fig, axes = plt.subplots(len(shown), 2 + len(CODE_SIZES), figsize=(8, 7.5))
-fig.suptitle("Held-out 16x16 patches, rebuilt from codes of 2, 8 and 32 numbers")
+fig, axes = plt.subplots(len(shown), 3 + len(CODE_SIZES), figsize=(9.5, 7.5))
+fig.suptitle(
+    "Held-out 16x16 patches, rebuilt from codes of 2, 8 and 32 numbers; "
+    "a noisy copy and what the denoising autoencoder makes of it"
+)
 for row, patch in zip(axes, shown):
     panels = [("original", patch)]
     panels += [
-        (f"code {size}", keras.ops.convert_to_numpy(models[size](patch[None]))[0]) for size in CODE_SIZES
+        (f"code {size}", keras.ops.convert_to_numpy(models[size](patch[None]))[0])
+        for size in CODE_SIZES
     ]
+    noisy = patch[None] + 0.1 * rng.normal(size=(1, 256))
     panels += [
-        (
-            "noisy → denoised",
-            keras.ops.convert_to_numpy(denoiser(patch[None] + 0.1 * rng.normal(size=(1, 256))))[0],
-        )
+        ("noisy input", noisy[0]),
+        ("denoised", keras.ops.convert_to_numpy(denoiser(noisy))[0]),
     ]
     for ax, (title, values) in zip(row, panels):
         ax.imshow(values.reshape(16, 16), cmap="gray", vmin=0, vmax=1)
@@ -119,7 +135,11 @@ fig, ax = plt.subplots(figsize=(5.5, 4.5))
 for name, patches in held_out.items():
     codes = keras.ops.convert_to_numpy(encoders[2](patches))
     ax.scatter(codes[:, 0], codes[:, 1], s=6, label=name, alpha=0.6)
-ax.set(xlabel="code number 1", ylabel="code number 2", title="2-number codes of held-out patches, by image")
+ax.set(
+    xlabel="code number 1",
+    ylabel="code number 2",
+    title="2-number codes of held-out patches, by image",
+)
 ax.legend()
 fig.tight_layout()
 

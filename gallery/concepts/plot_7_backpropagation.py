@@ -34,7 +34,9 @@ rng = np.random.default_rng(9)
 # .. math:: L = \frac{1}{n} \sum_i (\hat y_i - y_i)^2
 camera = bundled_gray("camera").astype("float64")
 rows, cols = rng.integers(0, 512, 64), rng.integers(3, 512, 64)
-x = np.stack([camera[rows, cols - 3], camera[rows, cols - 2], camera[rows, cols - 1]], axis=1)
+x = np.stack(
+    [camera[rows, cols - 3], camera[rows, cols - 2], camera[rows, cols - 1]], axis=1
+)
 y = camera[rows, cols][:, None]
 W1, b1 = rng.normal(0, 0.5, (3, 4)), rng.normal(0, 0.1, 4)
 W2, b2 = rng.normal(0, 0.5, (4, 1)), rng.normal(0, 0.1, 1)
@@ -74,14 +76,21 @@ by_hand |= {"W1": x.T @ dz, "b1": dz.sum(axis=0)}
 # with learning rate 1 subtracts exactly the gradient: the gradient is the
 # weights before the step minus the weights after it.
 model = keras.Sequential(
-    [keras.Input(shape=(3,)), keras.layers.Dense(4, activation="tanh"), keras.layers.Dense(1)]
+    [
+        keras.Input(shape=(3,)),
+        keras.layers.Dense(4, activation="tanh"),
+        keras.layers.Dense(1),
+    ]
 )
 start = [W1, b1, W2, b2]
 model.set_weights([value.astype("float32") for value in start])
 model.compile(optimizer=keras.optimizers.SGD(learning_rate=1.0), loss="mse")
 model.train_on_batch(x.astype("float32"), y.astype("float32"))
 automatic = dict(
-    zip(("W1", "b1", "W2", "b2"), (before - after for before, after in zip(start, model.get_weights())))
+    zip(
+        ("W1", "b1", "W2", "b2"),
+        (before - after for before, after in zip(start, model.get_weights())),
+    )
 )
 
 # %%
@@ -110,7 +119,9 @@ numerical = finite_differences()
 
 
 def largest_relative_difference(a, b):
-    return max(float(np.abs(a[name] - b[name]).max() / np.abs(b[name]).max()) for name in a)
+    return max(
+        float(np.abs(a[name] - b[name]).max() / np.abs(b[name]).max()) for name in a
+    )
 
 
 run.table(
@@ -144,7 +155,9 @@ path = [np.array([-0.5, 1.2])]
 for _ in range(run.pick(smoke=5, quick=80, full=80)):
     w, b = path[-1]
     error = w * intensity + b - measured
-    path.append(path[-1] - 0.6 * np.array([2 * np.mean(error * intensity), 2 * np.mean(error)]))
+    path.append(
+        path[-1] - 0.6 * np.array([2 * np.mean(error * intensity), 2 * np.mean(error)])
+    )
 path = np.array(path)
 ws, bs = np.meshgrid(np.linspace(-1, 3, 120), np.linspace(-1.5, 1.5, 120))
 surface = np.mean((ws[..., None] * intensity + bs[..., None] - measured) ** 2, axis=-1)
@@ -159,7 +172,10 @@ ax.set(
 )
 ax.legend()
 fig.tight_layout()
-print(f"after {len(path) - 1} steps: w = {path[-1][0]:.3f}, b = {path[-1][1]:.3f} (true {true_w}, {true_b})")
+print(
+    f"after {len(path) - 1} steps: w = {path[-1][0]:.3f}, b = {path[-1][1]:.3f} (true "
+    f"{true_w}, {true_b})"
+)
 
 # %%
 # Conclusion

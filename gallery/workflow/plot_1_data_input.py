@@ -35,10 +35,19 @@ rng = np.random.default_rng(10)
 
 
 def micrograph(size, rng):
-    mask = binary_blobs(size, blob_size_fraction=0.05, volume_fraction=0.25, rng=int(rng.integers(2**31)))
+    mask = binary_blobs(
+        size,
+        blob_size_fraction=6.4 / size,  # particles about 6 px across, whatever the size
+        volume_fraction=0.25,
+        rng=int(rng.integers(2**31)),
+    )
     light = gaussian(rng.normal(size=(size, size)), size / 4)
     light = 0.3 + 0.15 * light / np.abs(light).max()
-    image = light + 0.35 * gaussian(mask.astype("float64"), 1.2) + rng.normal(0, 0.12, (size, size))
+    image = (
+        light
+        + 0.35 * gaussian(mask.astype("float64"), 1.2)
+        + rng.normal(0, 0.12, (size, size))
+    )
     return 1000 + 3000 * image, mask  # in detector counts, as a camera would give them
 
 
@@ -58,7 +67,10 @@ def normalised(image):
 sets = {}
 for name, count in zip(("train", "validation", "test"), COUNTS):
     pairs = [micrograph(128, rng) for _ in range(count)]
-    sets[name] = (np.stack([normalised(image) for image, _ in pairs]), np.stack([mask for _, mask in pairs]))
+    sets[name] = (
+        np.stack([normalised(image) for image, _ in pairs]),
+        np.stack([mask for _, mask in pairs]),
+    )
 np.savez_compressed(
     output(STEP, "micrographs.npz"),
     **{
@@ -70,7 +82,12 @@ np.savez_compressed(
 run.table(
     "The data set",
     [
-        {"method": name, "images": len(x), "pixels each": "128 x 128", "particle fraction": float(y.mean())}
+        {
+            "method": name,
+            "images": len(x),
+            "pixels each": "128 x 128",
+            "particle fraction": float(y.mean()),
+        }
         for name, (x, y) in sets.items()
     ],
 )
@@ -78,19 +95,24 @@ run.table(
 # %%
 # Look at the data
 # ----------------
+# The two top panels look alike: scaling changes the numbers (read the colour
+# bars), not the picture.
 raw, mask = micrograph(128, np.random.default_rng(0))
-fig, axes = plt.subplots(1, 4, figsize=(12, 3.2))
-fig.suptitle("One micrograph: raw counts, normalised, its particles, and the histogram after scaling")
-axes[0].imshow(raw, cmap="gray")
-axes[0].set_title("raw detector counts")
-axes[1].imshow(normalised(raw), cmap="gray")
-axes[1].set_title("normalised")
-axes[2].imshow(mask, cmap="gray")
-axes[2].set_title("particles (the answer)")
-for ax in axes[:3]:
+fig, axes = plt.subplots(2, 2, figsize=(10, 8.4))
+fig.suptitle("One micrograph: raw counts, normalised, its particles, and the histogram")
+for ax, shown, title, label in (
+    (axes[0, 0], raw, "raw detector counts", "counts"),
+    (axes[0, 1], normalised(raw), "normalised: the same picture, new numbers", "value"),
+):
+    picture = ax.imshow(shown, cmap="gray")
+    fig.colorbar(picture, ax=ax, fraction=0.046, label=label)
+    ax.set_title(title)
+axes[1, 0].imshow(mask, cmap="gray")
+axes[1, 0].set_title("particles (the answer)")
+for ax in (axes[0, 0], axes[0, 1], axes[1, 0]):
     ax.set_axis_off()
-axes[3].hist(normalised(raw).ravel(), bins=60, color="0.4")
-axes[3].set(title="normalised intensities", xlabel="value")
+axes[1, 1].hist(normalised(raw).ravel(), bins=60, color="0.4")
+axes[1, 1].set(title="normalised intensities", xlabel="value", ylabel="pixels")
 fig.tight_layout()
 
 # %%

@@ -33,7 +33,9 @@ data = np.load(result("plot_1_data_input.py", "micrographs.npz"))
 def dense_network():
     patch = keras.Input(shape=(64 * 64,))
     return keras.Model(
-        patch, layers.Dense(64 * 64)(layers.Dense(256, activation="relu")(patch)), name="dense"
+        patch,
+        layers.Dense(64 * 64)(layers.Dense(256, activation="relu")(patch)),
+        name="dense",
     )
 
 
@@ -50,15 +52,22 @@ def build_unet(width=16):
     It takes any image whose sides are divisible by 4."""
     image = keras.Input(shape=(None, None, 1))
     down1 = layers.Conv2D(width, 3, padding="same", activation="relu")(image)
-    down2 = layers.Conv2D(2 * width, 3, padding="same", activation="relu")(layers.MaxPooling2D()(down1))
-    bottom = layers.Conv2D(4 * width, 3, padding="same", activation="relu")(layers.MaxPooling2D()(down2))
+    down2 = layers.Conv2D(2 * width, 3, padding="same", activation="relu")(
+        layers.MaxPooling2D()(down1)
+    )
+    bottom = layers.Conv2D(4 * width, 3, padding="same", activation="relu")(
+        layers.MaxPooling2D()(down2)
+    )
     up2 = layers.Concatenate()([layers.UpSampling2D()(bottom), down2])
     up2 = layers.Conv2D(2 * width, 3, padding="same", activation="relu")(up2)
     up1 = layers.Concatenate()([layers.UpSampling2D()(up2), down1])
     up1 = layers.Conv2D(width, 3, padding="same", activation="relu")(up1)
-    model = keras.Model(image, layers.Conv2D(1, 1, name="particle_logit")(up1), name="unet")
+    model = keras.Model(
+        image, layers.Conv2D(1, 1, name="particle_logit")(up1), name="unet"
+    )
     model.compile(
-        optimizer=keras.optimizers.Adam(2e-3), loss=keras.losses.BinaryCrossentropy(from_logits=True)
+        optimizer=keras.optimizers.Adam(2e-3),
+        loss=keras.losses.BinaryCrossentropy(from_logits=True),
     )
     return model
 
@@ -96,17 +105,24 @@ run.table("Candidates for labelling every pixel", rows)
 # How far should a pixel see? Compare with the particles of step 1: the
 # median diameter of the particles in the training masks.
 diameters = [
-    region.equivalent_diameter_area for mask in data["train_masks"] for region in regionprops(label(mask))
+    region.equivalent_diameter_area
+    for mask in data["train_masks"]
+    for region in regionprops(label(mask))
 ]
 particle = float(np.median(diameters))
 cnn, unet = rows[1]["receptive field (px)"], rows[2]["receptive field (px)"]
 print(
-    f"A typical particle is {particle:.1f} px across (median of {len(diameters)} particles). "
-    f"The plain CNN sees {cnn} px, {cnn / particle:.1f} particles' worth; the U-Net sees {unet} px, "
+    f"A typical particle is {particle:.1f} px across (median of {len(diameters)} "
+    f"particles). "
+    f"The plain CNN sees {cnn} px, {cnn / particle:.1f} particles' worth; the U-Net "
+    f"sees {unet} px, "
     f"{unet / particle:.1f} particles' worth."
 )
 fig, (size, sight) = plt.subplots(1, 2, figsize=(10, 3.2))
-fig.suptitle("The three candidates: how many weights they train, and how far each output pixel sees")
+fig.suptitle(
+    "The three candidates: how many weights they train, and how far each output pixel "
+    "sees"
+)
 names = ["dense", "plain CNN", "U-Net"]
 size.bar(names, [row["weights"] for row in rows], color=["0.6", "0.6", "teal"])
 size.set(yscale="log", ylabel="weights")

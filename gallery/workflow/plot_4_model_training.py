@@ -32,9 +32,16 @@ pairs = definitions("plot_3_training_data.py")["pairs"]
 # -----
 # Validation pairs come from the validation micrographs: the loss on them tells
 # whether what the network learns carries over to images it does not train on.
-x, y = pairs(data["train_images"], data["train_masks"], run.pick(smoke=32, quick=1200, full=12000))
+x, y = pairs(
+    data["train_images"],
+    data["train_masks"],
+    run.pick(smoke=32, quick=1200, full=12000),
+)
 x_val, y_val = pairs(
-    data["validation_images"], data["validation_masks"], run.pick(smoke=8, quick=200, full=1000), seed=1
+    data["validation_images"],
+    data["validation_masks"],
+    run.pick(smoke=8, quick=200, full=1000),
+    seed=1,
 )
 model = build_unet()
 with run.timed("training"):

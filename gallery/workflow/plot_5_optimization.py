@@ -39,20 +39,30 @@ model = keras.saving.load_model(result("plot_4_model_training.py", "unet.keras")
 # lot. In code, the logarithms are taken of the score itself
 # (:math:`\log p = -\log(1 + e^{-z})`, NumPy's ``logaddexp``), so a very
 # confident score never rounds a probability to exactly 0 or 1.
-images, masks = data["validation_images"][..., None], data["validation_masks"][..., None].astype("float32")
+images, masks = (
+    data["validation_images"][..., None],
+    data["validation_masks"][..., None].astype("float32"),
+)
 scores = keras.ops.convert_to_numpy(model(images))
 z = scores.astype("float64")
 log_p, log_not_p = -np.logaddexp(0, -z), -np.logaddexp(0, z)  # log p and log(1 - p)
 probability = np.exp(log_p)
 per_pixel = -(masks * log_p + (1 - masks) * log_not_p)
 by_hand = float(per_pixel.mean())
-by_keras = float(keras.ops.convert_to_numpy(keras.losses.BinaryCrossentropy(from_logits=True)(masks, scores)))
+by_keras = float(
+    keras.ops.convert_to_numpy(
+        keras.losses.BinaryCrossentropy(from_logits=True)(masks, scores)
+    )
+)
 run.table(
     "Cost of the trained U-Net on the validation micrographs",
     [
         {"method": "written out in NumPy", "cross-entropy": by_hand},
         {"method": "keras.losses.BinaryCrossentropy", "cross-entropy": by_keras},
-        {"method": "a network that always says 50 %", "cross-entropy": float(np.log(2))},
+        {
+            "method": "a network that always says 50 %",
+            "cross-entropy": float(np.log(2)),
+        },
     ],
 )
 
@@ -63,14 +73,21 @@ run.table(
 # is? The share of the cost within 2 pixels of an edge, against the share of
 # pixels there:
 near_edge = np.stack(
-    [binary_dilation(find_boundaries(mask[..., 0]), structure=disk(2)) for mask in masks > 0]
+    [
+        binary_dilation(find_boundaries(mask[..., 0]), structure=disk(2))
+        for mask in masks > 0
+    ]
 )[..., None]
 print(
-    f"{per_pixel[near_edge].sum() / per_pixel.sum():.0%} of the cost lies within 2 px of a particle edge, "
+    f"{per_pixel[near_edge].sum() / per_pixel.sum():.0%} of the cost lies within 2 px "
+    f"of a particle edge, "
     f"on {near_edge.mean():.0%} of the pixels."
 )
 fig, axes = plt.subplots(1, 3, figsize=(11, 3.6))
-fig.suptitle("A validation micrograph, the network's probability of particle, and the cost of each pixel")
+fig.suptitle(
+    "A validation micrograph, the network's probability of particle, and the cost of "
+    "each pixel"
+)
 for ax, (title, shown, cmap) in zip(
     axes,
     [

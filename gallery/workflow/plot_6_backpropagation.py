@@ -78,8 +78,17 @@ run.table("One gradient step on 16 validation pairs", rows)
 # How strongly the batch pulls on each layer's weights:
 fig, ax = plt.subplots(figsize=(7, 3.4))
 ax.bar(range(len(kernels)), [value for _, value in kernels], color="steelblue")
-ax.set_xticks(range(len(kernels)), [name for name, _ in kernels], rotation=30, ha="right", fontsize="small")
-ax.set(ylabel="RMS gradient of the kernel", title="How strongly one batch pulls on each layer's weights")
+ax.set_xticks(
+    range(len(kernels)),
+    [name for name, _ in kernels],
+    rotation=30,
+    ha="right",
+    fontsize="small",
+)
+ax.set(
+    ylabel="RMS gradient of the kernel",
+    title="How strongly one batch pulls on each layer's weights",
+)
 fig.tight_layout()
 
 # %%

@@ -25,7 +25,10 @@ build_unet = definitions("plot_2_network_selection.py")["build_unet"]
 pairs = definitions("plot_3_training_data.py")["pairs"]
 x, y = pairs(data["train_images"], data["train_masks"], ALL_PAIRS)
 x_val, y_val = pairs(
-    data["validation_images"], data["validation_masks"], run.pick(smoke=8, quick=200, full=1000), seed=1
+    data["validation_images"],
+    data["validation_masks"],
+    run.pick(smoke=8, quick=200, full=1000),
+    seed=1,
 )
 
 # %%
@@ -36,7 +39,12 @@ with run.timed("training"):
     for share in (0.25, 0.5, 1.0):
         count = int(share * ALL_PAIRS)
         history = build_unet().fit(
-            x[:count], y[:count], validation_data=(x_val, y_val), epochs=EPOCHS, batch_size=16, verbose=0
+            x[:count],
+            y[:count],
+            validation_data=(x_val, y_val),
+            epochs=EPOCHS,
+            batch_size=16,
+            verbose=0,
         )
         curves[count] = history.history["val_loss"]
         rows.append(
@@ -53,7 +61,11 @@ run.table("Validation loss as training goes on", rows)
 fig, ax = plt.subplots(figsize=(5.5, 3.6))
 for count, curve in curves.items():
     ax.plot(range(1, len(curve) + 1), curve, "o-", label=f"{count} training pairs")
-ax.set(xlabel="epoch", ylabel="validation cross-entropy", title="Learning curves: more data, more epochs")
+ax.set(
+    xlabel="epoch",
+    ylabel="validation cross-entropy",
+    title="Learning curves: more data, more epochs",
+)
 ax.legend()
 fig.tight_layout()
 

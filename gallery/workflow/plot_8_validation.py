@@ -35,10 +35,18 @@ def iou(masks, scores):
 # The test set
 # ------------
 test_scores = keras.ops.convert_to_numpy(model(data["test_images"][..., None]))[..., 0]
-train_scores = keras.ops.convert_to_numpy(model(data["train_images"][:8, ..., None]))[..., 0]
+train_scores = keras.ops.convert_to_numpy(model(data["train_images"][:8, ..., None]))[
+    ..., 0
+]
 rows = [
-    {"method": "step-4 model on training micrographs", "IoU": iou(data["train_masks"][:8], train_scores)},
-    {"method": "step-4 model on test micrographs", "IoU": iou(data["test_masks"], test_scores)},
+    {
+        "method": "step-4 model on training micrographs",
+        "IoU": iou(data["train_masks"][:8], train_scores),
+    },
+    {
+        "method": "step-4 model on test micrographs",
+        "IoU": iou(data["test_masks"], test_scores),
+    },
 ]
 
 # %%
@@ -52,32 +60,39 @@ rows = [
 # chose when to stop, so it can no longer judge the result fairly.
 few_x, few_y = pairs(data["train_images"], data["train_masks"], 2, seed=3)
 x_val, y_val = pairs(
-    data["validation_images"], data["validation_masks"], run.pick(smoke=4, quick=32, full=200), seed=1
+    data["validation_images"],
+    data["validation_masks"],
+    run.pick(smoke=4, quick=32, full=200),
+    seed=1,
 )
 epochs = run.pick(smoke=2, quick=150, full=300)
+same = dict(
+    x=few_x,
+    y=few_y,
+    validation_data=(x_val, y_val),
+    epochs=epochs,
+    batch_size=16,
+    verbose=0,
+)  # both networks train alike; only early stopping differs
 with run.timed("training"):
     overfit = build_unet(width=32)
-    history = overfit.fit(
-        few_x, few_y, validation_data=(x_val, y_val), epochs=epochs, batch_size=16, verbose=0
-    )
+    history = overfit.fit(**same)
     stopped = build_unet(width=32)
     stopper = keras.callbacks.EarlyStopping(patience=10, restore_best_weights=True)
-    stopped.fit(
-        few_x,
-        few_y,
-        validation_data=(x_val, y_val),
-        epochs=epochs,
-        batch_size=16,
-        verbose=0,
-        callbacks=[stopper],
-    )
+    stopped.fit(**same, callbacks=[stopper])
 test_images = data["test_images"][..., None]
 for name, network in (("trained to the end", overfit), ("early stopping", stopped)):
     scores = keras.ops.convert_to_numpy(network(test_images))[..., 0]
-    rows.append({"method": f"2 patches, {name}, on test micrographs", "IoU": iou(data["test_masks"], scores)})
+    rows.append(
+        {
+            "method": f"2 patches, {name}, on test micrographs",
+            "IoU": iou(data["test_masks"], scores),
+        }
+    )
 best = int(np.argmin(history.history["val_loss"]))
 print(
-    f"validation loss lowest at epoch {best + 1} of {epochs}; early stopping stopped at epoch {stopper.stopped_epoch + 1}"
+    f"validation loss lowest at epoch {best + 1} of {epochs}; early stopping stopped "
+    f"at epoch {stopper.stopped_epoch + 1}"
 )
 run.table("Intersection over union of particle masks", rows)
 

@@ -26,8 +26,13 @@ from dlis_gallery.workflow import definitions, result
 run = start_run("workflow_9_application")
 model = keras.saving.load_model(result("plot_4_model_training.py", "unet.keras"))
 step_1 = definitions("plot_1_data_input.py")
-raw, truth = step_1["micrograph"](run.pick(smoke=128, quick=768, full=1536), np.random.default_rng(99))
-raw, truth = raw[:-13, :-37], truth[:-13, :-37]  # a size divisible by nothing in particular
+raw, truth = step_1["micrograph"](
+    run.pick(smoke=128, quick=768, full=1536), np.random.default_rng(99)
+)
+raw, truth = (
+    raw[:-13, :-37],
+    truth[:-13, :-37],
+)  # a size divisible by nothing in particular
 image = step_1["normalised"](raw)
 print(f"new image: {image.shape[0]} x {image.shape[1]} pixels")
 
@@ -58,9 +63,12 @@ run.table(f"A new {image.shape[0]}x{image.shape[1]} micrograph", rows)
 # The result
 # ----------
 fig, axes = plt.subplots(1, 3, figsize=(12, 4.4))
-fig.suptitle("A new, larger micrograph labelled tile by tile: image, particles found, and truth")
+fig.suptitle(
+    "A new, larger micrograph labelled tile by tile: image, particles found, and truth"
+)
 for ax, (title, shown) in zip(
-    axes, [("new micrograph", image), ("particles found", found), ("true particles", truth)]
+    axes,
+    [("new micrograph", image), ("particles found", found), ("true particles", truth)],
 ):
     ax.imshow(shown, cmap="gray")
     ax.set_title(title)

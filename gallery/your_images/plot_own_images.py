@@ -102,7 +102,9 @@ run.table("Each plane: particles counted, and overlap with the truth", rows)
 # 8-bit labels with the same Z, Y, X axes: open both files in Fiji and overlay
 # them.
 labels = found.astype("uint8")
-tifffile.imwrite("my_stack_particles.tif", labels, imagej=True, metadata={"axes": "ZYX"})
+tifffile.imwrite(
+    "my_stack_particles.tif", labels, imagej=True, metadata={"axes": "ZYX"}
+)
 saved = tifffile.imread("my_stack_particles.tif")
 print(f"saved my_stack_particles.tif: {saved.shape}, {saved.dtype}")
 
