@@ -18,8 +18,7 @@ from docutils import nodes
 from sphinx.locale import get_translation
 from sphinx.transforms import SphinxTransform
 
-from .page_results import RESULTS, parse_results
-from .reference import APPLICATIONS, worded_here
+from .reference import comparisons, is_application, worded_here
 from .results import AHEAD, BEHIND, verdict_sentence
 
 CATALOG = "dlis_gallery"
@@ -106,20 +105,20 @@ def answer_box(comparison: dict, profile: str | None) -> nodes.container:
 class AnswerFirst(SphinxTransform):
     """The answer box before the first section of every application page that measured one."""
 
-    default_priority = 18
+    default_priority = 18  # after ComparisonsOnPages (17) kept the page's comparison
 
     def apply(self, **kwargs) -> None:
-        if self.env.docname.split("/")[-2:-1] != [APPLICATIONS]:
+        if not is_application(self.env.docname):
             return
-        shown = (RESULTS.search(raw.astext()) for raw in self.document.findall(nodes.raw))
-        records = [parse_results(hit) for hit in shown if hit]
+        comparison = comparisons(self.env).get(self.env.docname)  # kept by ComparisonsOnPages
         page = next(iter(self.document.findall(nodes.section)), None)
-        if not records or page is None:
+        if comparison is None or page is None:
             return
-        box = answer_box(records[0], getattr(self.env, "dlis_gallery_profile", None))
+        box = answer_box(comparison, getattr(self.env, "dlis_gallery_profile", None))
         sections = [child for child in page.children if isinstance(child, nodes.section)]
         page.insert(page.index(sections[0]) if sections else len(page.children), box)
 
 
 def setup_answer_box(app) -> None:
+    """Needs :func:`dlis_gallery.reference.setup_reference`, which keeps each page's comparison."""
     app.add_transform(AnswerFirst)

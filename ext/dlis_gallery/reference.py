@@ -38,6 +38,11 @@ _ = get_translation(CATALOG)
 APPLICATIONS = "applications"
 
 
+def is_application(docname: str) -> bool:
+    """Whether ``docname`` is a page of the applications gallery."""
+    return docname.split("/")[-2:-1] == [APPLICATIONS]
+
+
 def recorded_results(env) -> dict:
     """The recorded run (``{"run": ..., "examples": ...}``), or an empty one."""
     path = Path(env.srcdir, env.config.dlis_recorded_results)
@@ -111,7 +116,7 @@ def worded_here(box: nodes.Element) -> nodes.Element:
 
 
 class ComparisonsOnPages(SphinxTransform):
-    """Keep each gallery page's comparison (its numbers) for the scoreboard."""
+    """Keep each gallery page's comparison (its numbers) for the scoreboard and the answer box."""
 
     default_priority = 17
 
@@ -179,7 +184,7 @@ def scoreboard_table(app: Sphinx, docname: str) -> nodes.raw:
     rows = []
     in_guide_order = GuideOrder(app.srcdir)
     for page in sorted(comparisons(app.env), key=lambda page: in_guide_order(page + ".py")):
-        if page.split("/")[-2:-1] != [APPLICATIONS]:
+        if not is_application(page):
             continue
         entry = recorded["examples"].get(example_key(page))
         recorded_verdicts = {}

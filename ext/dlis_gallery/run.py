@@ -47,15 +47,16 @@ class SavedNetwork:
 
     path: Path
 
+    def _said(self, name: str) -> str:
+        return f"Saved {name} ({self.path.stat().st_size / 1e6:.1f} MB), with what it expects inside."
+
     def _repr_html_(self) -> str:
         name = html.escape(self.path.name)
-        return (
-            f"<div class='dlis-network' data-dlis-network='{name}'><p>Saved <code>{name}</code> "
-            f"({self.path.stat().st_size / 1e6:.1f} MB), with what it expects inside.</p></div>"
-        )
+        said = self._said(f"<code>{name}</code>")
+        return f"<div class='dlis-network' data-dlis-network='{name}'><p>{said}</p></div>"
 
     def __str__(self) -> str:
-        return f"Saved {self.path} ({self.path.stat().st_size / 1e6:.1f} MB), with what it expects inside."
+        return self._said(str(self.path))
 
 
 class OverlappingSetsError(ValueError):

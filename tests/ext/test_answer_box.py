@@ -9,10 +9,12 @@ extensions = []
 html_theme = "basic"
 from dlis_gallery.answer_box import setup_answer_box
 from dlis_gallery.gallery_words import setup_gallery_words
+from dlis_gallery.reference import setup_reference
 
 
 def setup(app):
     setup_gallery_words(app)  # the dlis_gallery catalog
+    setup_reference(app)  # keeps each page's comparison
     setup_answer_box(app)
 """
 
