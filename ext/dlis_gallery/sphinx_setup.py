@@ -28,7 +28,7 @@ from .profile import device_name, gpu_count, select_profile
 from .quiet import quiet_keras
 from .reference import setup_reference
 from .run import DISPLAY_VARIABLE, SEED, make_deterministic
-from .take_home import setup_take_home
+from .take_home import gallery_output, setup_take_home
 
 PROFILE_STAMP = ".dlis-profile"
 
@@ -58,7 +58,7 @@ def prepare_gallery(app) -> None:
     os.environ[DISPLAY_VARIABLE] = "html"  # sphinx-gallery shows a cell's last value's _repr_html_
     conf = app.config.sphinx_gallery_conf
     # the workflow's results, shared by every page that reuses them, kept with the generated gallery
-    shared = Path(app.srcdir, conf["gallery_dirs"][0], ".workflow-store")
+    shared = gallery_output(app.srcdir, app.config) / ".workflow-store"
     os.environ.setdefault(workflow.STORE_VARIABLE, str(shared))
     for examples, folder in zip(conf.get("examples_dirs", []), conf.get("gallery_dirs", []), strict=False):
         forget_other_profiles(Path(app.srcdir, folder), profile)
