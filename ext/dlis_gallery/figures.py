@@ -92,3 +92,26 @@ def zoomed_panels(images, region, title, columns=2, **shown):
     fig.suptitle(title)
     fig.tight_layout()
     return fig
+
+
+def error_maps(images, truth, title):
+    """Where each image departs from ``truth``: the absolute difference, on one
+    colour scale for all (so a darker map is a closer answer), at most three to a row."""
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    errors = {name: np.abs(image - truth) for name, image in images.items()}
+    top = max(float(np.percentile(error, 99.5)) for error in errors.values())
+    columns = min(3, len(errors))
+    rows = -(-len(errors) // columns)
+    width = 4.6 * columns + 1.2
+    height = rows * (width - 1.2) / columns * truth.shape[0] / truth.shape[1] + 1.2
+    fig, axes = plt.subplots(rows, columns, figsize=(width, height), squeeze=False, layout="constrained")
+    for ax, (name, error) in zip(axes.ravel(), errors.items(), strict=False):
+        shown = ax.imshow(error, cmap="magma", vmin=0, vmax=top)
+        ax.set_title(f"{name}\nmean error {error.mean():.3f}")
+    for ax in axes.ravel():
+        ax.set_axis_off()
+    fig.colorbar(shown, ax=axes.ravel().tolist(), shrink=0.8, label="absolute error")
+    fig.suptitle(title)
+    return fig

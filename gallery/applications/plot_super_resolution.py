@@ -31,7 +31,7 @@ from skimage.restoration import richardson_lucy, wiener
 from skimage.transform import resize
 
 from dlis_gallery import start_run
-from dlis_gallery.figures import score_chart, training_curve, zoomed_panels
+from dlis_gallery.figures import error_maps, score_chart, training_curve, zoomed_panels
 from dlis_gallery.images import bundled_gray, random_patches
 from dlis_gallery.layers import PixelShuffle
 from dlis_gallery.metrics import psnr, ssim
@@ -225,12 +225,12 @@ score_chart(results, ["PSNR (dB)", "SSIM"])
 cell = bundled_gray("cell")[:320, :320]
 small = binned(cell)
 best = results.verdicts[0].best
+answers = {f"{best} (best classical)": methods[best](small), "Network": network(small)}
 zoomed_panels(
     {
         "Binned input (each pixel shown 2x2)": np.kron(small, np.ones((SCALE, SCALE))),
         "Bicubic": bicubic(small),
-        f"{best} (best classical)": methods[best](small),
-        "Network": network(small),
+        **answers,
         "Original": cell,
     },
     region=(slice(130, 170), slice(150, 200)),
@@ -240,6 +240,11 @@ zoomed_panels(
     ),
     columns=3,
 )
+
+# %%
+# Where each method errs: the difference from the original picture. Errors
+# along edges are detail the method could not restore.
+error_maps(answers, cell, "Absolute difference from the original cell picture")
 
 # %%
 # Use it on your images

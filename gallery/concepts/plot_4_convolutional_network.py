@@ -19,6 +19,7 @@ import numpy as np
 from keras import layers
 from scipy import ndimage as ndi
 from skimage.filters import sobel
+from skimage.util import montage
 
 from dlis_gallery import start_run
 from dlis_gallery.images import bundled_gray, random_patches
@@ -100,15 +101,23 @@ run.table("How close the layers come to the filters", rows)
 kernels = keras.ops.convert_to_numpy(model.get_layer("first").kernel)[:, :, 0, :]
 feature_model = keras.Model(inputs, first)  # the same layers, stopped after the first
 features = keras.ops.convert_to_numpy(feature_model(cell[None, ..., None]))[0]
-fig, axes = plt.subplots(2, 8, figsize=(13, 3.6))
-fig.suptitle(
-    "The 8 learnt 3x3 filters of the first layer (top) and their feature maps of cell "
-    "(bottom)"
+filter_grid = montage(
+    kernels.transpose(2, 0, 1), grid_shape=(2, 4), padding_width=1, fill=0
 )
-for i in range(8):
-    axes[0, i].imshow(kernels[..., i], cmap="RdBu_r")
-    axes[1, i].imshow(features[..., i], cmap="magma")
-for ax in axes.ravel():
+maps = features.transpose(2, 0, 1)
+low, high = maps.min(axis=(1, 2), keepdims=True), maps.max(axis=(1, 2), keepdims=True)
+maps = (maps - low) / np.maximum(high - low, 1e-12)  # each map scaled to 0..1 alone
+map_grid = montage(maps, grid_shape=(2, 4), padding_width=4, fill=1)
+fig, (left, right) = plt.subplots(
+    1, 2, figsize=(12, 4.4), gridspec_kw={"width_ratios": [1, 2]}
+)
+limit = np.abs(kernels).max()
+shown = left.imshow(filter_grid, cmap="RdBu_r", vmin=-limit, vmax=limit)
+fig.colorbar(shown, ax=left, shrink=0.7, label="weight")
+left.set_title("The 8 learnt 3x3 filters")
+right.imshow(map_grid, cmap="magma")
+right.set_title("Their feature maps of cell (each scaled to its own range)")
+for ax in (left, right):
     ax.set_axis_off()
 fig.tight_layout()
 
@@ -130,4 +139,4 @@ fig.tight_layout()
 # always used; what deep learning adds is that the filters are learnt from
 # examples, many at a time, stacked in layers.
 
-# sphinx_gallery_thumbnail_number = 1
+# sphinx_gallery_thumbnail_number = 2

@@ -143,7 +143,7 @@ run.compare(
 # See what the skips buy
 # ----------------------
 image, mask = test[0]
-fig, axes = plt.subplots(1, 4, figsize=(12, 3.4))
+fig, axes = plt.subplots(2, 2, figsize=(9, 9.4))
 fig.suptitle(
     "A held-out image: true particles, and the U-Net's answer without and with skip "
     "connections"
@@ -153,7 +153,7 @@ panels += [
     ("Without skips", results["no_skips"] > 0),
     ("With skips", results["unet"] > 0),
 ]
-for ax, (title, shown) in zip(axes, panels):
+for ax, (title, shown) in zip(axes.ravel(), panels, strict=True):
     ax.imshow(shown, cmap="gray")
     ax.set_title(title)
     ax.set_axis_off()

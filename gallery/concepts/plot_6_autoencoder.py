@@ -16,6 +16,7 @@ import keras
 import matplotlib.pyplot as plt
 import numpy as np
 from keras import layers
+from skimage.util import montage
 
 from dlis_gallery import start_run
 from dlis_gallery.images import bundled_gray, random_patches
@@ -99,30 +100,44 @@ run.table(
 # %%
 # Reconstructions
 # ---------------
-# Two numbers can hold little more than the mean brightness and the main
-# gradient; 32 can hold edges and some texture. Compare the columns; the last
-# two show a noisy copy of each patch and the denoising autoencoder's answer.
+# Four held-out patches, each panel showing all four side by side. Two numbers
+# can hold little more than the mean brightness and the main gradient; 32 can
+# hold edges and some texture.
 shown = x_test[[5, 305, 605, 40]]
-fig, axes = plt.subplots(len(shown), 3 + len(CODE_SIZES), figsize=(9.5, 7.5))
-fig.suptitle(
-    "Held-out 16x16 patches, rebuilt from codes of 2, 8 and 32 numbers; "
-    "a noisy copy and what the denoising autoencoder makes of it"
-)
-for row, patch in zip(axes, shown):
-    panels = [("original", patch)]
-    panels += [
-        (f"code {size}", keras.ops.convert_to_numpy(models[size](patch[None]))[0])
-        for size in CODE_SIZES
-    ]
-    noisy = patch[None] + 0.1 * rng.normal(size=(1, 256))
-    panels += [
-        ("noisy input", noisy[0]),
-        ("denoised", keras.ops.convert_to_numpy(denoiser(noisy))[0]),
-    ]
-    for ax, (title, values) in zip(row, panels):
-        ax.imshow(values.reshape(16, 16), cmap="gray", vmin=0, vmax=1)
-        ax.set_title(title, fontsize="small")
-        ax.set_axis_off()
+
+
+def as_tiles(patches):
+    """The 16x16 patches (one per row of ``patches``) in a 2x2 grid, white between."""
+    tiles = patches.reshape(-1, 16, 16)
+    return montage(tiles, grid_shape=(2, 2), padding_width=1, fill=1)
+
+
+def through(model, patches):
+    return keras.ops.convert_to_numpy(model(patches))
+
+
+fig, axes = plt.subplots(2, 2, figsize=(8, 8.4))
+fig.suptitle("Held-out 16x16 patches, rebuilt from codes of 2, 8 and 32 numbers")
+panels = [("original", shown)]
+panels += [(f"code of {size}", through(models[size], shown)) for size in CODE_SIZES]
+for ax, (title, patches) in zip(axes.ravel(), panels, strict=True):
+    ax.imshow(as_tiles(patches), cmap="gray", vmin=0, vmax=1)
+    ax.set_title(title)
+    ax.set_axis_off()
+fig.tight_layout()
+
+# %%
+# The denoising autoencoder trained on noisy copies: what it is given and what
+# it gives back, for the same four patches.
+noisy = shown + 0.1 * rng.normal(size=shown.shape)
+fig, axes = plt.subplots(1, 3, figsize=(12, 4.6))
+fig.suptitle("A noisy copy of each patch, and the denoising autoencoder's answer")
+panels = [("original", shown), ("noisy input", noisy)]
+panels += [("denoised", through(denoiser, noisy))]
+for ax, (title, patches) in zip(axes, panels, strict=True):
+    ax.imshow(as_tiles(patches), cmap="gray", vmin=0, vmax=1)
+    ax.set_title(title)
+    ax.set_axis_off()
 fig.tight_layout()
 
 # %%

@@ -63,12 +63,14 @@ run.table(
 # %%
 # Look at some pairs
 # ------------------
-fig, axes = plt.subplots(2, 6, figsize=(12, 4.4))
-fig.suptitle("Six training pairs: input patch (top) and target mask (bottom)")
-for column in range(6):
-    axes[0, column].imshow(x[column, ..., 0], cmap="gray")
-    axes[1, column].imshow(y[column, ..., 0], cmap="gray")
-for ax in axes.ravel():
+fig, axes = plt.subplots(2, 3, figsize=(12, 8.4))
+fig.suptitle(
+    "Six training pairs: each input patch (left) beside its target mask (right)"
+)
+gap = np.ones((x.shape[1], 4))
+for column, ax in enumerate(axes.ravel()):
+    ax.imshow(np.hstack([x[column, ..., 0], gap, y[column, ..., 0]]), cmap="gray")
+    ax.set_title(f"pair {column + 1}")
     ax.set_axis_off()
 fig.tight_layout()
 

@@ -14,6 +14,8 @@ and save the model in Keras format for the steps after this one.
 # -----
 import json
 
+import keras
+import matplotlib.pyplot as plt
 import numpy as np
 
 from dlis_gallery import start_run
@@ -74,9 +76,29 @@ run.table(
 training_curve(history, "cross-entropy")
 
 # %%
+# What the trained U-Net answers
+# ------------------------------
+# Three validation patches it never trained on: the input, the true mask, and
+# the network's probability that each pixel is particle (the sigmoid of its
+# output). A falling loss should show here as masks that match.
+probability = keras.ops.convert_to_numpy(keras.ops.sigmoid(model(x_val[:3])))
+fig, axes = plt.subplots(3, 3, figsize=(9, 9.6))
+fig.suptitle("Validation patches: input, true mask, and the U-Net's probability")
+for row, index in zip(axes, range(3), strict=True):
+    row[0].imshow(x_val[index, ..., 0], cmap="gray")
+    row[1].imshow(y_val[index, ..., 0], cmap="gray", vmin=0, vmax=1)
+    row[2].imshow(probability[index, ..., 0], cmap="magma", vmin=0, vmax=1)
+for ax, title in zip(axes[0], ["input", "true mask", "probability"], strict=True):
+    ax.set_title(title)
+for ax in axes.ravel():
+    ax.set_axis_off()
+fig.tight_layout()
+
+# %%
 # Conclusion
 # ----------
 # The trained model is saved (``unet.keras``); steps 5 to 9 load it rather
 # than train again. What exactly is being minimised is step 5.
 
+# sphinx_gallery_thumbnail_number = 2
 # sphinx_gallery_parallel = False

@@ -1,5 +1,6 @@
 """Answers first, in the browser: the landing page shows the results, an application page shows
-its answer before any code, and at desktop width nothing on it scrolls sideways.
+its answer before any code, at desktop width nothing on it scrolls sideways, and in dark mode its
+figures are dimmed (never inverted: their grey levels are the science).
 
 Screenshots of each application page (desktop light and dark, phone) are saved as test artifacts.
 """
@@ -22,6 +23,10 @@ SIDEWAYS = """() => [...document.querySelectorAll('article pre, article .dlis-ta
 FIGURES = """() => [...document.querySelectorAll('article img.sphx-glr-single-img')]
     .map(i => [i.alt, Math.round(i.getBoundingClientRect().width)])"""
 
+#: The CSS filter each figure of the page is drawn with.
+FILTERS = """() => [...document.querySelectorAll('article img.sphx-glr-single-img')]
+    .map(i => getComputedStyle(i).filter)"""
+
 
 def test_the_landing_page_shows_the_results_table(site, visit):
     page = visit(viewport=DESKTOP).page()
@@ -42,8 +47,11 @@ def test_an_application_page_answers_before_its_code_and_nothing_scrolls_sideway
     widths = page.evaluate(FIGURES)
     assert widths and all(width >= 480 for _, width in widths), widths
     assert all(width >= 600 for alt, width in widths if "held-out" in alt), "the comparison is large"
+    assert set(page.evaluate(FILTERS)) == {"none"}, "light mode shows figures as drawn"
     page.screenshot(path=artifact(f"{name}-desktop-light.png"), full_page=True)
     page.emulate_media(color_scheme="dark")
+    dark = page.evaluate(FILTERS)
+    assert all(f.startswith("brightness(") and "invert" not in f for f in dark), "dimmed, never inverted"
     page.screenshot(path=artifact(f"{name}-desktop-dark.png"), full_page=True)
 
 
