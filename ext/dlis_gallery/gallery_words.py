@@ -66,8 +66,15 @@ def _running_time(paragraph: nodes.paragraph) -> None:
         return
     label = _("Total running time of the script:")
     duration = _("({minutes} minutes {seconds} seconds)").format(**found.groupdict())
-    paragraph[:] = [nodes.strong(label, label), nodes.Text(" " + duration)]
+    paragraph[:] = labelled(label, duration)
     paragraph["translatable"] = False
+
+
+def labelled(label: str, value: str) -> list[nodes.Node]:
+    """``label`` in bold, then ``value``: after a space, or straight after a
+    full-width colon (``：``), which carries its own space in Chinese."""
+    gap = "" if label.endswith("：") else " "
+    return [nodes.strong(label, label), nodes.Text(gap + value)]
 
 
 def _memory(paragraph: nodes.paragraph) -> None:
@@ -75,7 +82,7 @@ def _memory(paragraph: nodes.paragraph) -> None:
     if found is None:
         return
     label = _("Estimated memory usage:")
-    paragraph[:] = [nodes.strong(label, label), nodes.Text(f" {found['megabytes']} MB")]
+    paragraph[:] = labelled(label, f"{found['megabytes']} MB")
     paragraph["translatable"] = False
 
 

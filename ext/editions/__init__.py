@@ -11,8 +11,8 @@ that hold words (the site's title, the 404 page's text) take the edition's
 values from ``editions_overrides``.  The
 edition's public URLs (``html_baseurl``, sphinx-notfound-page's prefix) get
 its folder.  Each build also (re)writes the site's root page.  Chinese
-search is mended in ``search.py``; furo's words outside gettext are translated
-in ``theme_words.py``.
+search is mended in ``search.py``; furo's words outside gettext are made
+translatable in ``furo.py``.
 """
 
 from __future__ import annotations
@@ -24,9 +24,9 @@ from pathlib import Path
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
+from .furo import setup_furo
 from .root import write_root
 from .search import setup_search
-from .theme_words import setup_theme_words
 
 HERE = Path(__file__).parent
 
@@ -129,5 +129,5 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", configure_edition, priority=100)  # before extensions read their settings
     app.connect("builder-inited", connect_editions)
     setup_search(app)
-    setup_theme_words(app)
+    setup_furo(app)
     return {"version": "0.1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -6,6 +6,11 @@ navigation checkboxes with ``role="switch"`` but no ``aria-checked`` (a native
 checkbox already says whether it is checked, so the role goes); and code
 blocks that scroll sideways but cannot take keyboard focus.  Each is repaired
 in the page context, before the theme writes the page.
+
+These are workarounds for upstream output (seen with Sphinx 9.0 and furo
+2025.12.19): tests/ext/test_site_a11y.py and test_furo_templates.py check that
+Sphinx and furo still write each fault, and fail when one is fixed upstream,
+so the repair can go.
 """
 
 from __future__ import annotations

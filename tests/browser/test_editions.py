@@ -10,6 +10,8 @@ from bs4 import BeautifulSoup
 
 from tests.browser.conftest import EDITIONS, GUIDE, GUIDE_PAGE, ZH_GUIDE
 
+PROJECT = "Deep Learning for Imaging Scientists"
+
 CHINESE = re.compile("[\u4e00-\u9fff]")
 
 
@@ -61,9 +63,12 @@ def test_the_chinese_gallery_reads_in_chinese(site):
     assert len(titles) == 4 and all(CHINESE.search(title) for title in titles), titles
     example = _soup(site / "zh-CN/auto_examples/applications/plot_denoising.html")
     assert example.find("h1").contents[0].startswith("网络能否比 BM3D 更好地为含噪显微图像去噪")
-    assert "脚本总运行时间" in example.select_one(".sphx-glr-timing").text
+    timing = example.select_one(".sphx-glr-timing").text.strip()
+    assert re.fullmatch(r"脚本总运行时间：\d+ 分 [\d.]+ 秒", timing), (
+        timing
+    )  # no gap after the full-width colon
     memory = [p.text for p in example.select("p") if p.text.startswith("估计内存用量：")]
-    assert len(memory) == 1 and int(memory[0].split("：")[1].split()[0]) >= 0, "measured, in Chinese"
+    assert len(memory) == 1 and re.fullmatch(r"估计内存用量：\d+ MB", memory[0]), "measured, in Chinese"
     figures = example.select("img.sphx-glr-single-img, img.sphx-glr-multi-img")
     assert figures and all(figure.get("lang") == "en" for figure in figures), "drawn and described in English"
     printed = [block.text for block in example.select(".sphx-glr-script-out pre")]
@@ -82,3 +87,21 @@ def test_the_execution_times_page_shows_measured_memory(site):
     rows = _soup(site / "en/sg_execution_times.html").select("table tbody tr")
     memory = [float(row.select("td")[2].text) for row in rows]
     assert len(memory) >= 21 and max(memory) > 10, "each example's peak memory, not a column of zeros"
+
+
+@pytest.mark.parametrize(
+    ("edition", "made_with", "copyright"),
+    [
+        (
+            "en",
+            "Made with Sphinx and the Furo theme",
+            "Copyright © 2025, Deep Learning for Imaging Scientists contributors",
+        ),
+        ("zh-CN", "本站使用 Sphinx 和 Furo 主题构建", "版权所有 © 2025，面向成像科学家的深度学习贡献者"),
+    ],
+)
+def test_the_site_footer_is_worded_in_each_edition(site, edition, made_with, copyright):
+    bottom = _soup(site / f"{edition}/index.html").select_one("footer .bottom-of-page")
+    assert " ".join(bottom.select_one(".made-with").text.split()) == made_with
+    assert " ".join(bottom.select_one(".copyright").text.split()) == copyright
+    assert "pradyunsg" not in bottom.text, "furo's English possessive, outside the catalogs"
