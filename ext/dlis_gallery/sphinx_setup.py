@@ -15,16 +15,16 @@ ran before it.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from pathlib import Path
 
 from . import workflow
 from .answer_box import setup_answer_box
+from .costs import setup_costs
 from .gallery_words import setup_gallery_words
 from .page_results import setup_page_results
-from .profile import device_name, gpu_count, select_profile
+from .profile import PROFILE_VARIABLE, device_name, gpu_count, select_profile
 from .quiet import quiet_keras
 from .reference import setup_reference
 from .run import DISPLAY_VARIABLE, SEED, make_deterministic
@@ -55,6 +55,8 @@ def prepare_gallery(app) -> None:
     profile = select_profile(gpus=lambda: gpus)
     print(f"Gallery: Keras backend {keras.backend.backend()}, {device_name(gpus)}, {profile} profile")
     app.env.dlis_gallery_profile = profile  # pages of the full profile need no recorded full-profile box
+    os.environ[PROFILE_VARIABLE] = profile  # decided once: every example, in any worker, runs this one
+    app.env.dlis_gallery_gpus = gpus  # the machine the examples ran on, for dlis-costs
     os.environ[DISPLAY_VARIABLE] = "html"  # sphinx-gallery shows a cell's last value's _repr_html_
     conf = app.config.sphinx_gallery_conf
     # the workflow's results, shared by every page that reuses them, kept with the generated gallery
@@ -66,16 +68,8 @@ def prepare_gallery(app) -> None:
             if Path(chained).parent == Path(folder):
                 own = Path(app.srcdir, examples, Path(chained).name).glob("*.py")
                 sources = [*own, *workflow.STEPS.glob("*.py"), Path(workflow.__file__)]
-                forget_other_profiles(Path(app.srcdir, chained), f"{profile} {sources_digest(sources)}")
-
-
-def sources_digest(paths: list[Path]) -> str:
-    """A hash of the Python files ``paths`` (examples that build on each other and
-    the module they share): they must all run again when any of them changes."""
-    digest = hashlib.sha256()
-    for path in sorted(paths):
-        digest.update(path.name.encode() + path.read_bytes())
-    return digest.hexdigest()[:16]
+                made_by = f"{profile} {workflow.sources_digest(sources)}"
+                forget_other_profiles(Path(app.srcdir, chained), made_by)
 
 
 def forget_other_profiles(outputs: Path, profile: str) -> None:
@@ -110,4 +104,5 @@ def setup(app) -> dict:
     setup_reference(app)
     setup_take_home(app)
     setup_answer_box(app)
+    setup_costs(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

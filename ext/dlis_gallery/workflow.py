@@ -37,17 +37,23 @@ def _steps_up_to(step: str) -> list[Path]:
     return sorted(path for path in STEPS.glob("plot_*.py") if path.name <= step)
 
 
+def sources_digest(paths: list[Path], *words: str) -> str:
+    """A short hash of the files ``paths`` (names and contents) and ``words``: what decides
+    whether results made from those sources are still good."""
+    digest = hashlib.sha256()
+    for path in sorted(paths):
+        digest.update(path.name.encode() + path.read_bytes())
+    digest.update(" ".join(words).encode())
+    return digest.hexdigest()[:16]
+
+
 def fingerprint(step: str) -> str:
     """A hash of ``step``, every earlier step, this file, the profile and the backend."""
     import keras
 
     from .profile import select_profile
 
-    digest = hashlib.sha256()
-    for path in [*_steps_up_to(step), Path(__file__)]:
-        digest.update(path.read_bytes())
-    digest.update(f"{select_profile()} {keras.backend.backend()}".encode())
-    return digest.hexdigest()[:16]
+    return sources_digest([*_steps_up_to(step), Path(__file__)], select_profile(), keras.backend.backend())
 
 
 def output(step: str, name: str) -> Path:

@@ -52,7 +52,8 @@ def test_execution_times_pages_lose_their_cdn_scripts_but_keep_the_table():
 
 
 def test_chained_examples_rerun_when_any_of_them_changes(tmp_path):
-    from dlis_gallery.sphinx_setup import forget_other_profiles, sources_digest
+    from dlis_gallery.sphinx_setup import forget_other_profiles
+    from dlis_gallery.workflow import sources_digest
 
     sources, outputs = tmp_path / "workflow", tmp_path / "out"
     sources.mkdir()
@@ -84,3 +85,21 @@ def test_the_applications_are_listed_in_the_order_of_the_guide():
     headings = ("Image Filtering", "Image Segmentation", "Object Detection", "Super Resolution")
     named = [guide.index(f"### {heading}") for heading in headings]
     assert named == sorted(named), "the guide names them in this order"
+
+
+def test_the_cdn_repair_still_matches_what_sphinx_gallery_writes(tmp_path):
+    """sphinx-gallery's own execution-times page, repaired: no CDN address left. This fails
+    when a sphinx-gallery release changes that page (or drops its CDNs: then drop the repair)."""
+    from sphinx_gallery.gen_gallery import write_computation_times
+    from sphinx_gallery.gen_rst import ExampleCost
+
+    from dlis_gallery.sphinx_setup import drop_cdn_scripts
+
+    example = tmp_path / "auto_examples" / "plot_a.py"
+    cost = ExampleCost(execution_time=2.5, memory=10.0, src_file=str(example), target_dir=str(example.parent))
+    write_computation_times({"write_computation_times": True, "src_dir": str(tmp_path)}, None, [cost])
+    source = [next(tmp_path.glob("sg_execution_times.rst*")).read_text()]
+    assert "https://" in source[0], "sphinx-gallery loads CDN scripts on this page"
+    drop_cdn_scripts(None, "sg_execution_times", source)
+    assert "https://" not in source[0]
+    assert ":ref:`sphx_glr_auto_examples_plot_a.py`" in source[0]
