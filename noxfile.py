@@ -1,13 +1,18 @@
 """Every developer and CI entry point: ``nox -s docs``, ``nox -s tests`` and friends.
 
 Each session installs what it needs into its own virtual environment, so the
-commands work on a fresh machine with nothing but Python and nox.
+commands work on a fresh machine with nothing but Python and nox.  Every
+session installs through the lock (``constraints.txt``: the versions CI
+tested); ``nox -s lock`` refreshes it and ``nox -s tests-latest`` runs the
+tests on the newest releases instead, to learn of upstream breakage on purpose.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
+from pathlib import Path
 
 import nox
 
@@ -17,8 +22,8 @@ nox.options.sessions = ["lint", "tests", "backends", "docs"]
 DOCS_OUT = "docs/_build/html"
 GETTEXT_OUT = "docs/_build/gettext"
 EXTENSION_POT = "docs/_build/extension-pot"  # not beside the pages' templates: sphinx-intl reads those
-#: The languages the site is translated into (each has a folder in docs/locales).
-TRANSLATIONS = ["zh_CN"]
+#: The languages the site is translated into: one folder each in docs/locales (the one list).
+TRANSLATIONS = sorted(folder.name for folder in Path("docs/locales").iterdir() if folder.is_dir())
 #: Catalogs of words our extensions write themselves ("Play video", "Run it").
 EXTENSION_CATALOGS = {
     "videoguide": "ext/videoguide",
@@ -30,6 +35,17 @@ QUIET_BACKENDS = {
     "TF_ENABLE_ONEDNN_OPTS": "1",  # oneDNN's CPU kernels even on CPUs without AVX-512: 1.5x faster here
     "PYTHONWARNINGS": "ignore::DeprecationWarning",
 }
+
+
+#: The lock: one version of every package any session installs (CPython 3.11, Linux x86-64).
+LOCK = "constraints.txt"
+#: What the lock resolves together: the extras of every session, the backends and the linter.
+LOCKED = [".[docs,tests,i18n,live]", "ruff"]
+
+
+def install(session: nox.Session, *packages: str) -> None:
+    """``pip install`` within the lock."""
+    session.install("-c", LOCK, *packages)
 
 
 def sphinx_build(session: nox.Session, builder: str, out: str, *extra: str) -> None:
@@ -59,21 +75,21 @@ def build_site(session: nox.Session) -> None:
 @nox.session
 def docs(session: nox.Session) -> None:
     """Build the site, both editions, into docs/_build/html (warnings are errors)."""
-    session.install("-e", ".[docs]")
+    install(session, "-e", ".[docs]")
     build_site(session)
 
 
 @nox.session(name="docs-gpu")
 def docs_gpu(session: nox.Session) -> None:
     """The same build with TensorFlow's CUDA packages, for a GPU machine (full profile)."""
-    session.install("-e", ".[gpu]")
+    install(session, "-e", ".[gpu]")
     build_site(session)
 
 
 @nox.session
 def offline(session: nox.Session) -> None:
     """Build the site and pack it as one zip a reader unpacks and opens from disk."""
-    session.install("-e", ".[docs]")
+    install(session, "-e", ".[docs]")
     build_site(session)
     archive = shutil.make_archive("dist/deep-learning-for-imaging-scientists-html", "zip", DOCS_OUT)
     size = os.path.getsize(archive)
@@ -83,7 +99,7 @@ def offline(session: nox.Session) -> None:
 @nox.session
 def linkcheck(session: nox.Session) -> None:
     """Check every external link (needs a network: for authors, not CI)."""
-    session.install("-e", ".[docs]")
+    install(session, "-e", ".[docs]")
     sphinx_build(session, "linkcheck", "docs/_build/linkcheck", "-D", "plot_gallery=0")
 
 
@@ -95,10 +111,10 @@ def i18n(session: nox.Session) -> None:
     gettext builder; sphinx.po holds the theme's words; our extensions' catalogs
     are refreshed and compiled in place (their .mo files are shipped).
     """
-    session.install("-e", ".[docs,i18n]")
+    install(session, "-e", ".[docs,i18n]")
     sphinx_build(session, "gettext", GETTEXT_OUT, "-D", "plot_gallery=0")
     furo = session.run("python", "-c", "import furo, os; print(os.path.dirname(furo.__file__))", silent=True)
-    session.run(  # the theme's words, and our switcher's, replace the builder's sphinx.pot
+    session.run(  # the theme's words and our templates' (switcher, furo copies) replace sphinx.pot
         "pybabel", "extract", "-F", "docs/locales/theme-babel.cfg", "-o", f"{GETTEXT_OUT}/sphinx.pot",
         os.path.join(furo.strip(), "theme"), "ext/editions/templates",
     )  # fmt: skip
@@ -118,7 +134,7 @@ def i18n(session: nox.Session) -> None:
 @nox.session(name="docs-live")
 def docs_live(session: nox.Session) -> None:
     """Serve the site locally and rebuild it on every change (for authors)."""
-    session.install("-e", ".[docs,live]")
+    install(session, "-e", ".[docs,live]")
     session.run(
         "sphinx-autobuild",
         "docs",
@@ -139,13 +155,46 @@ def tests(session: nox.Session) -> None:
     The browser tests need Debian's chromium (skipped without it); the
     accessibility test injects axe-core, installed here from npm when npm exists.
     """
-    session.install("-e", ".[docs,tests]")
+    install(session, "-e", ".[docs,tests]")
+    run_tests(session)
+
+
+@nox.session(name="tests-latest")
+def tests_latest(session: nox.Session) -> None:
+    """The same tests on the newest release of every package, outside the lock.
+
+    Not part of CI's default run: start it on purpose (say, weekly) to learn what
+    an upstream release breaks before ``nox -s lock`` takes it in.
+    """
+    session.install("--upgrade", "--upgrade-strategy", "eager", "-e", ".[docs,tests]")
+    run_tests(session)
+
+
+def run_tests(session: nox.Session) -> None:
     env = dict(QUIET_BACKENDS)
     if shutil.which("npm"):
         axe = os.path.join(session.virtualenv.location, "axe")
         session.run("npm", "install", "--silent", "--no-save", "--prefix", axe, "axe-core@4", external=True)
         env["AXE_CORE_JS"] = os.path.join(axe, "node_modules", "axe-core", "axe.min.js")
     session.run("pytest", *session.posargs, env=env)
+
+
+@nox.session(reuse_venv=False)
+def lock(session: nox.Session) -> None:
+    """Resolve every session's packages together in a fresh environment and pin them in the lock."""
+    backends = [package for packages in BACKEND_PACKAGES.values() for package in packages]
+    session.install("-e", *LOCKED, *backends)
+    frozen = session.run("python", "-m", "pip", "freeze", "--exclude-editable", silent=True)
+    Path(LOCK).write_text(lock_text(frozen))
+    session.log(f"{LOCK}: {len(frozen.splitlines())} packages pinned")
+
+
+def lock_text(frozen: str) -> str:
+    """``pip freeze``'s output as the lock: a local build label dropped (``torch==2.13.0+cpu``
+    pins ``torch==2.13.0``, which that build satisfies), with a header saying how it was made."""
+    pins = sorted(re.sub(r"\+[\w.]+$", "", line) for line in frozen.splitlines() if "==" in line)
+    header = "# The lock: written by `nox -s lock` (do not edit); every nox session installs within it.\n"
+    return header + "\n".join(pins) + "\n"
 
 
 @nox.session
@@ -155,7 +204,7 @@ def bench(session: nox.Session) -> None:
     ``nox -s bench -- --repeat 3`` reports medians of three runs; ``--profile full``
     on a GPU machine; ``--no-docs`` skips the two docs builds.
     """
-    session.install("-e", ".[docs]")
+    install(session, "-e", ".[docs]")
     session.run("python", "benchmarks/gallery_budget.py", *session.posargs, env=QUIET_BACKENDS)
 
 
@@ -184,13 +233,13 @@ BACKEND_PACKAGES = {"jax": ["jax"], "torch": ["torch==2.13.0"]}
 def backends(session: nox.Session, backend: str) -> None:
     """The gallery's smoke runs on the JAX and PyTorch backends (the examples use only Keras 3)."""
     # sphinx-gallery's source parser: a test checks every measured table ends its code cell
-    session.install("-e", ".[gallery,tests]", "sphinx-gallery>=0.17", *BACKEND_PACKAGES[backend])
+    install(session, "-e", ".[gallery,tests]", "sphinx-gallery>=0.17", *BACKEND_PACKAGES[backend])
     session.run("pytest", "tests/gallery", *session.posargs, env={**QUIET_BACKENDS, "KERAS_BACKEND": backend})
 
 
 @nox.session
 def lint(session: nox.Session) -> None:
     """ruff: lint and formatting."""
-    session.install("ruff")
+    install(session, "ruff")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
