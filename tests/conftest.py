@@ -24,6 +24,15 @@ ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "docs" / "guides" / "dragonfly-daily-15.md"
 SHIPPED_STATIC = ROOT / "docs" / "_static"
 
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--snapshot-update",
+        action="store_true",
+        help="rewrite the snapshots in tests/ext/snapshots/ from this run (after an intended change)",
+    )
+
+
 SITE_CONF = """
 extensions = ["myst_parser", "videoguide"]
 html_theme = "basic"

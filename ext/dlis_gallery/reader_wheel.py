@@ -14,6 +14,7 @@ give the same bytes.
 
 from __future__ import annotations
 
+import ast
 import base64
 import hashlib
 import zipfile
@@ -25,18 +26,8 @@ from packaging.requirements import Requirement
 PROJECT = "deep-learning-for-imaging-scientists"
 NAME = "dlis-gallery"
 PACKAGE = Path(__file__).parent
-#: Modules of the Sphinx extension: the build needs them, a reader's example does not.
-SPHINX_ONLY = {
-    "sphinx_setup",
-    "gallery_words",
-    "page_results",
-    "reference",
-    "reader_wheel",
-    "take_home",
-    "answer_box",
-    "guide_order",
-    "memory",
-}
+#: The packages a module of the Sphinx extension imports; a reader's example needs none of them.
+SPHINX_PACKAGES = {"sphinx", "docutils", "sphinx_gallery"}
 #: The page that links the wheel (pip's ``--find-links`` reads it).
 PAGE = "run-it-yourself"
 #: The backend a reader gets unless they choose another.
@@ -79,8 +70,33 @@ def first_notebook_cell(base_url: str) -> str:
     )
 
 
+def sphinx_only(sources: dict[str, str]) -> set[str]:
+    """The modules (by name, of ``{name: source}``) that import Sphinx's packages, or a
+    sibling that does: the build needs them, a reader's example does not.  Their own
+    imports decide, so a new extension module is left out of the wheel by itself."""
+    imports = {}
+    for name, source in sources.items():
+        found = set()
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.Import):
+                found |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                found.add(node.module.split(".")[0])
+            elif isinstance(node, ast.ImportFrom) and node.level == 1:
+                found |= {f".{node.module}"} if node.module else {f".{alias.name}" for alias in node.names}
+        imports[name] = found
+    excluded = {name for name, found in imports.items() if found & SPHINX_PACKAGES}
+    while True:  # and whatever imports an excluded sibling, until nothing changes
+        more = {name for name, found in imports.items() if {f".{other}" for other in excluded} & found}
+        if more <= excluded:
+            return excluded
+        excluded |= more
+
+
 def _files() -> dict[str, bytes]:
-    modules = sorted(path for path in PACKAGE.glob("*.py") if path.stem not in SPHINX_ONLY)
+    sources = {path.stem: path.read_text("utf-8") for path in PACKAGE.glob("*.py")}
+    excluded = sphinx_only(sources)
+    modules = sorted(path for path in PACKAGE.glob("*.py") if path.stem not in excluded)
     files = {f"dlis_gallery/{path.name}": path.read_bytes() for path in modules}
     for step in sorted((PACKAGE / "workflow_steps").glob("plot_*.py")):
         files[f"dlis_gallery/workflow_steps/{step.name}"] = step.read_bytes()

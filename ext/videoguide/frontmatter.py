@@ -149,6 +149,12 @@ class FrontMatter:
         return bool(GUIDE_MARKING_KEYS & set(self.data))
 
 
+def closing_line(lines: list[str]) -> int | None:
+    """The index of the line that closes the front matter opened on ``lines[0]``
+    (``---`` or YAML's ``...``), or None when nothing closes it."""
+    return next((i for i, line in enumerate(lines[1:], 1) if line.startswith(("---", "..."))), None)
+
+
 def read_front_matter(source: str) -> FrontMatter | None:
     """Read the YAML block at the top of ``source`` (None when there is none).
 
@@ -159,10 +165,7 @@ def read_front_matter(source: str) -> FrontMatter | None:
     lines = source.splitlines()
     if not lines or not lines[0].startswith("---"):
         return None
-    last = next(
-        (i for i, line in enumerate(lines[1:], 1) if line.startswith(("---", "..."))),
-        None,
-    )
+    last = closing_line(lines)
     if last is None:
         raise FrontMatterError("front matter is not closed by a '---' line", 1)
     block = "\n".join(line.rstrip() for line in lines[1:last]) + "\n"

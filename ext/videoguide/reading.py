@@ -19,7 +19,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxRole
 from sphinx.util.i18n import docname_to_domain
 
-from .frontmatter import FrontMatterError, GuideMeta, read_front_matter, validate
+from .frontmatter import FrontMatterError, GuideMeta, closing_line, read_front_matter, validate
 from .store import GUIDES
 from .youtube import youtube_video
 
@@ -50,7 +50,7 @@ def on_source_read(app: Sphinx, docname: str, source: list[str]) -> None:
         front = read_front_matter(source[0])
     except FrontMatterError as problem:
         warn(problem.message, docname, problem.line, "frontmatter")
-        closing = next((i for i, line in enumerate(lines[1:], 1) if line.startswith("---")), 0)
+        closing = closing_line(lines) or 0  # unreadable: blank it, so the parser does not show it
         lines[: closing + 1] = [""] * (closing + 1)
         front = None
     marker_lines = [i for i, line in enumerate(lines) if line.strip() == TUTORIAL_MARKER]
@@ -140,8 +140,14 @@ class HeaderRole(SphinxRole):
         return [nodes.Text(text)], []
 
 
+def source_language(config) -> str:
+    """By default the site's source language as the editions extension has it (one
+    setting for both), else English."""
+    return getattr(config, "editions_source_language", "en")
+
+
 def setup_reading(app: Sphinx) -> None:
-    app.add_config_value("videoguide_source_language", "en", "env", types=[str])
+    app.add_config_value("videoguide_source_language", source_language, "env", types=[str])
     app.connect("source-read", on_source_read)
     GUIDES.connect(app)
     app.add_role("videoguide-header", HeaderRole())

@@ -120,3 +120,9 @@ def test_a_guide_in_a_language_the_site_has_no_catalog_for_gets_one_warning(buil
 def test_a_guide_in_the_source_language_needs_no_catalog(build_site):
     site = build_site({"guide.md": guide().replace("---\ntitle", "---\nlanguage: en-GB\ntitle", 1)})
     assert site.warning_lines() == []
+
+
+def test_the_source_language_is_the_editions_one_when_that_extension_says_it(build_site):
+    conf = SITE_CONF + 'def setup(app):\n    app.add_config_value("editions_source_language", "de", "env")\n'
+    german = guide().replace("---\ntitle", "---\nlanguage: de\ntitle", 1)
+    assert build_site({"guide.md": german}, conf=conf).warning_lines() == [], "German is the source language"
