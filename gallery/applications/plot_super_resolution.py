@@ -243,7 +243,9 @@ zoomed_panels(
 
 # %%
 # Where each method errs: the difference from the original picture. Errors
-# along edges are detail the method could not restore.
+# that follow edges are detail a method could not restore; errors like fine
+# noise are the original picture's own pixel noise, which the binning averaged
+# away and no method can bring back.
 error_maps(answers, cell, "Absolute difference from the original cell picture")
 
 # %%

@@ -109,7 +109,7 @@ low, high = maps.min(axis=(1, 2), keepdims=True), maps.max(axis=(1, 2), keepdims
 maps = (maps - low) / np.maximum(high - low, 1e-12)  # each map scaled to 0..1 alone
 map_grid = montage(maps, grid_shape=(2, 4), padding_width=4, fill=1)
 fig, (left, right) = plt.subplots(
-    1, 2, figsize=(12, 4.4), gridspec_kw={"width_ratios": [1, 2]}
+    1, 2, figsize=(12, 4.8), gridspec_kw={"width_ratios": [1, 1.5]}
 )
 limit = np.abs(kernels).max()
 shown = left.imshow(filter_grid, cmap="RdBu_r", vmin=-limit, vmax=limit)
