@@ -101,3 +101,12 @@ def test_the_records_read_are_the_ones_sphinx_gallery_writes(tmp_path):
     assert measured_costs(tmp_path, config) == {
         "auto_examples/concepts/plot_1_neural_network": {"time": 42.5, "memory": 310.0}
     }
+
+
+def test_the_sentence_and_table_speak_chinese(build_site):
+    conf = CONF.replace("def setup(app):\n", "def setup(app):\n    setup_gallery_words(app)\n")
+    conf += 'language = "zh_CN"\nfrom dlis_gallery.gallery_words import setup_gallery_words\n'
+    page, rows = _rows(build_site(_files(), conf=conf))
+    said = page.select_one("p").get_text()
+    assert said.startswith(f"本次构建在一台有 {os.cpu_count()} 个 CPU 核心、没有 GPU 的机器上运行了"), said
+    assert [cell.get_text() for cell in page.select("table.dlis-costs th")][0] == "示例"
