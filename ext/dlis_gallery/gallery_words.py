@@ -1,4 +1,4 @@
-"""The words of sphinx-gallery's generated pages that translation catalogs cannot reach.
+"""sphinx-gallery's generated pages, reworded and repaired: our one module of sphinx-gallery workarounds.
 
 Sphinx translates a page message by message, matched by their English text.
 Two kinds of gallery text escape that:
@@ -14,6 +14,14 @@ Two kinds of gallery text escape that:
 The figures stay as the examples drew them, labelled in English, and so do
 their alt texts (made from the figures' titles, some with measured numbers): in
 an edition in another language each figure says so with ``lang="en"``.
+
+The execution-times pages load jQuery, DataTables and Bootstrap from CDNs to
+sort their table; the site works offline, so that block is dropped when the
+page is read and the table stays, unsorted.
+
+Each repair matches sphinx-gallery's current output (0.22): the tests in
+tests/ext/test_gallery_words.py and tests/gallery/test_reset.py run them on
+what sphinx-gallery itself writes, and fail when a release changes it.
 """
 
 from __future__ import annotations
@@ -166,8 +174,20 @@ def mark_english_figures(app: Sphinx, pagename: str, templatename: str, context:
         context["body"] = FIGURE.sub('<img lang="en" ', context["body"])
 
 
+#: The raw HTML sphinx-gallery puts on its execution-times pages: CDN scripts and
+#: styles (jQuery, DataTables, Bootstrap) that sort the table.
+CDN_TABLE_SORTER = re.compile(r"^  \.\. raw:: html\n.*?(?=^  \.\. list-table::)", re.M | re.S)
+
+
+def drop_cdn_scripts(app, docname: str, source: list[str]) -> None:
+    """Keep the execution-times pages offline: the table stays, unsorted by a CDN."""
+    if docname.rsplit("/", 1)[-1] == "sg_execution_times":
+        source[0] = CDN_TABLE_SORTER.sub("", source[0])
+
+
 def setup_gallery_words(app: Sphinx) -> None:
     app.add_message_catalog(CATALOG, str(Path(__file__).parent / "locale"))
     app.add_transform(MeasuredSentences)
     app.add_post_transform(LocalThumbnails)
     app.connect("html-page-context", mark_english_figures)
+    app.connect("source-read", drop_cdn_scripts)

@@ -3,9 +3,10 @@
 Listed in ``extensions``, it imports Keras once without TensorFlow's start-up
 noise, logs the profile the gallery runs with, makes sure a change of
 profile re-runs the examples, tells the examples that their tables are shown
-as HTML, keeps sphinx-gallery's pages free of CDN scripts so the site works
-offline, words what sphinx-gallery writes itself in the build's language
-(``gallery_words.py``) and the measured results too (``page_results.py``), and
+as HTML, words and repairs what sphinx-gallery writes itself (its measured
+sentences in the build's language, thumbnails, no CDN scripts so the site works
+offline: ``gallery_words.py``), words the measured results (``page_results.py``),
+shows what each example cost (``costs.py``), and
 gives readers what they take home (``take_home.py``) and each application page's
 answer first (``answer_box.py``).  ``conf.py`` names
 :func:`reset_example` in sphinx-gallery's ``reset_modules``, so every example
@@ -16,7 +17,6 @@ ran before it.
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
 from . import workflow
@@ -84,21 +84,9 @@ def forget_other_profiles(outputs: Path, profile: str) -> None:
     stamp.write_text(profile + "\n")
 
 
-#: The raw HTML sphinx-gallery puts on its execution-times pages: CDN scripts and
-#: styles (jQuery, DataTables, Bootstrap) that sort the table.
-CDN_TABLE_SORTER = re.compile(r"^  \.\. raw:: html\n.*?(?=^  \.\. list-table::)", re.M | re.S)
-
-
-def drop_cdn_scripts(app, docname: str, source: list[str]) -> None:
-    """Keep the execution-times pages offline: the table stays, unsorted by a CDN."""
-    if docname.rsplit("/", 1)[-1] == "sg_execution_times":
-        source[0] = CDN_TABLE_SORTER.sub("", source[0])
-
-
 def setup(app) -> dict:
     app.add_config_value("dlis_chained_gallery_dirs", [], "env")
     app.connect("builder-inited", prepare_gallery, priority=400)
-    app.connect("source-read", drop_cdn_scripts)
     setup_gallery_words(app)
     setup_page_results(app)
     setup_reference(app)

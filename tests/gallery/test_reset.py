@@ -35,7 +35,7 @@ def test_a_new_profile_makes_every_example_run_again(tmp_path):
 
 
 def test_execution_times_pages_lose_their_cdn_scripts_but_keep_the_table():
-    from dlis_gallery.sphinx_setup import drop_cdn_scripts
+    from dlis_gallery.gallery_words import drop_cdn_scripts
 
     page = (
         "Times\n=====\n\n.. container::\n\n  .. raw:: html\n\n"
@@ -93,7 +93,7 @@ def test_the_cdn_repair_still_matches_what_sphinx_gallery_writes(tmp_path):
     from sphinx_gallery.gen_gallery import write_computation_times
     from sphinx_gallery.gen_rst import ExampleCost
 
-    from dlis_gallery.sphinx_setup import drop_cdn_scripts
+    from dlis_gallery.gallery_words import drop_cdn_scripts
 
     example = tmp_path / "auto_examples" / "plot_a.py"
     cost = ExampleCost(execution_time=2.5, memory=10.0, src_file=str(example), target_dir=str(example.parent))
