@@ -30,3 +30,18 @@ def test_the_thumbnail_html():
     )
     assert TOOLTIP.search(thumbnail)[0] == 'tooltip="An intro"'
     assert THUMBNAIL_TITLE.search(thumbnail)[0] == '<div class="sphx-glr-thumbnail-title">A title</div>'
+
+
+def test_the_figures_sphinx_writes_for_the_gallery_match_the_english_mark(build_site, tmp_path):
+    """Sphinx's image writer has no language attribute, so the mark is added to the page's
+    HTML (``mark_english_figures``); this fails when the written <img> no longer matches."""
+    from PIL import Image
+
+    from dlis_gallery.gallery_words import FIGURE
+
+    page = "Example\n=======\n\n.. image:: fig.png\n   :alt: a held-out picture\n"
+    page += "   :class: sphx-glr-single-img\n"
+    (tmp_path / "src").mkdir()
+    Image.new("L", (4, 4)).save(tmp_path / "src" / "fig.png")  # build_site's project folder
+    html = build_site({"example.rst": page}, conf='extensions = []\nhtml_theme = "basic"\n').html("example")
+    assert len(FIGURE.findall(html)) == 1 and 'lang="' not in html.split("<body", 1)[1]

@@ -3,11 +3,22 @@ test_furo_templates.py for furo's navigation)."""
 
 from site_a11y import repaired
 
+INDEX = (
+    "Site\n====\n\n.. toctree::\n   :caption: Guides\n\n   page\n\n"
+    ".. code-block:: python\n\n   x = 1\n\n::\n\n   plain literal\n"
+)
+PLAIN = 'extensions = []\nhtml_theme = "basic"\n'
 
-def test_captions_get_a_heading_level():
-    assert repaired('<p class="caption" role="heading"><span>Guides</span></p>') == (
-        '<p class="caption" role="heading" aria-level="2"><span>Guides</span></p>'
-    )
+
+def _index(build_site, conf):
+    return build_site({"index.rst": INDEX, "page.rst": "Page\n====\n"}, conf=conf).html("index")
+
+
+def test_captions_get_a_heading_level_and_code_blocks_keyboard_focus(build_site):
+    html = _index(build_site, PLAIN.replace("[]", '["site_a11y"]'))
+    assert '<p aria-level="2" class="caption" role="heading"><span class="caption-text">Guides' in html
+    assert html.count('<pre tabindex="0">') == 2, "the highlighted block and the plain literal"
+    assert "<pre>" not in html
 
 
 def test_navigation_checkboxes_lose_the_switch_role_only():
@@ -16,18 +27,8 @@ def test_navigation_checkboxes_lose_the_switch_role_only():
     assert repaired('<div role="switch">') == '<div role="switch">'
 
 
-def test_code_blocks_take_keyboard_focus():
-    assert repaired("<div><pre>x = 1</pre></div>") == '<div><pre tabindex="0">x = 1</pre></div>'
-
-
 def test_sphinx_still_writes_the_faults_these_repairs_mend(build_site):
     """When Sphinx gives captions a level and code blocks focus itself, drop those repairs."""
-    index = (
-        "Site\n====\n\n.. toctree::\n   :caption: Guides\n\n   page\n\n.. code-block:: python\n\n   x = 1\n"
-    )
-    site = build_site(
-        {"index.rst": index, "page.rst": "Page\n====\n"}, conf='extensions = []\nhtml_theme = "basic"\n'
-    )
-    html = site.html("index")
+    html = _index(build_site, PLAIN)
     assert '<p class="caption" role="heading">' in html
     assert "<pre><span></span>" in html and "tabindex" not in html
