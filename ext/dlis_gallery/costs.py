@@ -23,7 +23,7 @@ from sphinx.locale import get_translation
 from sphinx.util.docutils import SphinxDirective
 
 from .guide_order import GuideOrder
-from .reference import example_key, recorded_results
+from .reference import example_key, recorded_results, recorded_results_of_page
 from .take_home import gallery_output
 
 CATALOG = "dlis_gallery"
@@ -62,8 +62,7 @@ class CostsDirective(SphinxDirective):
         costs = measured_costs(self.env.srcdir, self.config)
         for docname in costs:  # an example that runs again re-reads this page
             self.env.note_dependency(str(Path(self.env.srcdir, docname + COST_SUFFIX)))
-        if recorded_results(self.env)["run"]:
-            self.env.note_dependency(str(Path(self.env.srcdir, self.config.dlis_recorded_results)))
+        recorded_results_of_page(self.env)
         total = sum(cost["time"] for cost in costs.values())
         said = _(
             "This build ran the {profile} profile on {device}: its {count} examples took "

@@ -94,10 +94,9 @@ def sphinx_only(sources: dict[str, str]) -> set[str]:
 
 
 def _files() -> dict[str, bytes]:
-    sources = {path.stem: path.read_text("utf-8") for path in PACKAGE.glob("*.py")}
-    excluded = sphinx_only(sources)
-    modules = sorted(path for path in PACKAGE.glob("*.py") if path.stem not in excluded)
-    files = {f"dlis_gallery/{path.name}": path.read_bytes() for path in modules}
+    sources = {path.stem: path.read_bytes() for path in sorted(PACKAGE.glob("*.py"))}
+    excluded = sphinx_only({name: source.decode("utf-8") for name, source in sources.items()})
+    files = {f"dlis_gallery/{name}.py": source for name, source in sources.items() if name not in excluded}
     for step in sorted((PACKAGE / "workflow_steps").glob("plot_*.py")):
         files[f"dlis_gallery/workflow_steps/{step.name}"] = step.read_bytes()
     return files

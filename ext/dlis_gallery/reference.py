@@ -51,6 +51,15 @@ def recorded_results(env) -> dict:
     return json.loads(path.read_text("utf-8"))
 
 
+def recorded_results_of_page(env) -> dict:
+    """The recorded run, as the page being read uses it: a new record re-reads that page
+    (a first one needs a fresh build, as the file did not exist to depend on)."""
+    recorded = recorded_results(env)
+    if recorded["run"]:
+        env.note_dependency(str(Path(env.srcdir, env.config.dlis_recorded_results)))
+    return recorded
+
+
 def example_key(docname: str) -> str:
     """``auto_examples/applications/plot_x`` -> ``applications/plot_x.py``, as records name it."""
     return docname.split("/", 1)[-1] + ".py"
@@ -71,9 +80,7 @@ class RecordedResults(SphinxTransform):
     def apply(self, **kwargs) -> None:
         if getattr(self.env, "dlis_gallery_profile", None) == "full":
             return  # the page's own numbers are the full profile's
-        recorded = recorded_results(self.env)
-        if recorded["run"]:  # a new record re-reads the pages (a first one needs a fresh build)
-            self.env.note_dependency(str(Path(self.env.srcdir, self.config.dlis_recorded_results)))
+        recorded = recorded_results_of_page(self.env)
         entry = recorded["examples"].get(example_key(self.env.docname))
         if not entry or not entry.get("record"):
             return
@@ -163,8 +170,7 @@ class ScoreboardDirective(SphinxDirective):
     """``dlis-scoreboard``: every application, this build's verdict and the recorded one."""
 
     def run(self) -> list[nodes.Node]:
-        if recorded_results(self.env)["run"]:
-            self.env.note_dependency(str(Path(self.env.srcdir, self.config.dlis_recorded_results)))
+        recorded_results_of_page(self.env)
         scoreboard_pages(self.env).add(self.env.docname)
         return [nodes.container(classes=[SCOREBOARD])]  # filled once every page is read
 
