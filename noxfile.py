@@ -24,11 +24,16 @@ GETTEXT_OUT = "docs/_build/gettext"
 EXTENSION_POT = "docs/_build/extension-pot"  # not beside the pages' templates: sphinx-intl reads those
 #: The languages the site is translated into: one folder each in docs/locales (the one list).
 TRANSLATIONS = sorted(folder.name for folder in Path("docs/locales").iterdir() if folder.is_dir())
-#: Catalogs of words our extensions write themselves ("Play video", "Run it").
+#: Catalogs of words our extensions write themselves ("Play video", "Run it"): the package
+#: that holds each, then any other source whose words it translates (the library's verdicts).
 EXTENSION_CATALOGS = {
-    "videoguide": "ext/videoguide",
-    "dlis_gallery": "ext/dlis_gallery",
-    "editions": "ext/editions",
+    "videoguide": ["ext/videoguide"],
+    "gallery_pages": [
+        "ext/gallery_pages",
+        "ext/dlis-gallery/src/dlis_gallery/results.py",
+        "ext/dlis-gallery/src/dlis_gallery/sweeps.py",
+    ],
+    "editions": ["ext/editions"],
 }
 QUIET_BACKENDS = {
     "TF_CPP_MIN_LOG_LEVEL": "3",  # TensorFlow's cuInit/oneDNN/absl start-up noise
@@ -39,13 +44,25 @@ QUIET_BACKENDS = {
 
 #: The lock: one version of every package any session installs (CPython 3.11, Linux x86-64).
 LOCK = "constraints.txt"
-#: What the lock resolves together: the extras of every session, the backends and the linter.
-LOCKED = [".[docs,tests,i18n,live]", "ruff"]
+#: The readers' library: its own package, which the site's extensions (the project) import.
+LIBRARY = "ext/dlis-gallery"
+#: What the bioimage.io packages' test installs, alone, to validate them.
+BIOIMAGE_VALIDATOR = "tests/takehome/bioimage-validator.txt"
+
+
+def both_packages(extras: str) -> list[str]:
+    """This repository's two packages, editable: the library, then the project with ``extras``."""
+    return ["-e", LIBRARY, "-e", f".[{extras}]"]
 
 
 def install(session: nox.Session, *packages: str) -> None:
     """``pip install`` within the lock."""
     session.install("-c", LOCK, *packages)
+
+
+def install_project(session: nox.Session, extras: str, *packages: str) -> None:
+    """The readers' library and the site's extensions (with ``extras``), editable, within the lock."""
+    install(session, *both_packages(extras), *packages)
 
 
 def sphinx_build(session: nox.Session, builder: str, out: str, *extra: str) -> None:
@@ -75,21 +92,21 @@ def build_site(session: nox.Session) -> None:
 @nox.session
 def docs(session: nox.Session) -> None:
     """Build the site, both editions, into docs/_build/html (warnings are errors)."""
-    install(session, "-e", ".[docs]")
+    install_project(session, "docs")
     build_site(session)
 
 
 @nox.session(name="docs-gpu")
 def docs_gpu(session: nox.Session) -> None:
     """The same build with TensorFlow's CUDA packages, for a GPU machine (full profile)."""
-    install(session, "-e", ".[gpu]")
+    install_project(session, "gpu")
     build_site(session)
 
 
 @nox.session
 def offline(session: nox.Session) -> None:
     """Build the site and pack it as one zip a reader unpacks and opens from disk."""
-    install(session, "-e", ".[docs]")
+    install_project(session, "docs")
     build_site(session)
     archive = shutil.make_archive("dist/deep-learning-for-imaging-scientists-html", "zip", DOCS_OUT)
     size = os.path.getsize(archive)
@@ -99,7 +116,7 @@ def offline(session: nox.Session) -> None:
 @nox.session
 def linkcheck(session: nox.Session) -> None:
     """Check every external link (needs a network: for authors, not CI)."""
-    install(session, "-e", ".[docs]")
+    install_project(session, "docs")
     sphinx_build(session, "linkcheck", "docs/_build/linkcheck", "-D", "plot_gallery=0")
 
 
@@ -111,19 +128,21 @@ def i18n(session: nox.Session) -> None:
     gettext builder; sphinx.po holds the theme's words; our extensions' catalogs
     are refreshed and compiled in place (their .mo files are shipped).
     """
-    install(session, "-e", ".[docs,i18n]")
-    sphinx_build(session, "gettext", GETTEXT_OUT, "-D", "plot_gallery=0")
+    install_project(session, "docs,i18n")
+    # -E: every page read again (a module's summary in the API table changes with no page changing)
+    sphinx_build(session, "gettext", GETTEXT_OUT, "-E", "-D", "plot_gallery=0")
     furo = session.run("python", "-c", "import furo, os; print(os.path.dirname(furo.__file__))", silent=True)
     session.run(  # the theme's words and our templates' (switcher, furo copies) replace sphinx.pot
         "pybabel", "extract", "-F", "docs/locales/theme-babel.cfg", "-o", f"{GETTEXT_OUT}/sphinx.pot",
         os.path.join(furo.strip(), "theme"), "ext/editions/templates",
     )  # fmt: skip
+    shutil.rmtree(f"{GETTEXT_OUT}/api", ignore_errors=True)  # the API reference's docstrings stay English
     languages = [arg for language in TRANSLATIONS for arg in ("-l", language)]
     session.run("sphinx-intl", "update", "-p", GETTEXT_OUT, "-d", "docs/locales", *languages)
     os.makedirs(EXTENSION_POT, exist_ok=True)
-    for domain, package in EXTENSION_CATALOGS.items():
+    for domain, (package, *more) in EXTENSION_CATALOGS.items():
         pot, locale = f"{EXTENSION_POT}/{domain}.pot", f"{package}/locale"
-        session.run("pybabel", "extract", "-o", pot, package)
+        session.run("pybabel", "extract", "-o", pot, package, *more)
         for language in TRANSLATIONS:
             exists = os.path.exists(f"{locale}/{language}/LC_MESSAGES/{domain}.po")
             command = "update" if exists else "init"
@@ -134,7 +153,7 @@ def i18n(session: nox.Session) -> None:
 @nox.session(name="docs-live")
 def docs_live(session: nox.Session) -> None:
     """Serve the site locally and rebuild it on every change (for authors)."""
-    install(session, "-e", ".[docs,live]")
+    install_project(session, "docs,live")
     session.run(
         "sphinx-autobuild",
         "docs",
@@ -155,7 +174,7 @@ def tests(session: nox.Session) -> None:
     The browser tests need Debian's chromium (skipped without it); the
     accessibility test injects axe-core, installed here from npm when npm exists.
     """
-    install(session, "-e", ".[docs,tests]")
+    install_project(session, "docs,tests")
     run_tests(session)
 
 
@@ -166,7 +185,7 @@ def tests_latest(session: nox.Session) -> None:
     Not part of CI's default run: start it on purpose (say, weekly) to learn what
     an upstream release breaks before ``nox -s lock`` takes it in.
     """
-    session.install("--upgrade", "--upgrade-strategy", "eager", "-e", ".[docs,tests]")
+    session.install("--upgrade", "--upgrade-strategy", "eager", *both_packages("docs,tests"))
     run_tests(session)
 
 
@@ -176,14 +195,15 @@ def run_tests(session: nox.Session) -> None:
         axe = os.path.join(session.virtualenv.location, "axe")
         session.run("npm", "install", "--silent", "--no-save", "--prefix", axe, "axe-core@4", external=True)
         env["AXE_CORE_JS"] = os.path.join(axe, "node_modules", "axe-core", "axe.min.js")
-    session.run("pytest", *session.posargs, env=env)
+    # two at once (the smoke site is built once for both); a file's tests share a worker (one clean room)
+    session.run("pytest", "-n", "2", "--dist", "loadfile", *session.posargs, env=env)
 
 
 @nox.session(reuse_venv=False)
 def lock(session: nox.Session) -> None:
     """Resolve every session's packages together in a fresh environment and pin them in the lock."""
     backends = [package for packages in BACKEND_PACKAGES.values() for package in packages]
-    session.install("-e", *LOCKED, *backends)
+    session.install(*both_packages("docs,tests,i18n,live"), "ruff", *backends, "-r", BIOIMAGE_VALIDATOR)
     frozen = session.run("python", "-m", "pip", "freeze", "--exclude-editable", silent=True)
     Path(LOCK).write_text(lock_text(frozen))
     session.log(f"{LOCK}: {len(frozen.splitlines())} packages pinned")
@@ -204,7 +224,7 @@ def bench(session: nox.Session) -> None:
     ``nox -s bench -- --repeat 3`` reports medians of three runs; ``--profile full``
     on a GPU machine; ``--no-docs`` skips the two docs builds.
     """
-    install(session, "-e", ".[docs]")
+    install_project(session, "docs")
     session.run("python", "benchmarks/gallery_budget.py", *session.posargs, env=QUIET_BACKENDS)
 
 
@@ -229,12 +249,15 @@ BACKEND_PACKAGES = {"jax": ["jax"], "torch": ["torch==2.13.0"]}
 
 
 @nox.session
-@nox.parametrize("backend", list(BACKEND_PACKAGES))
-def backends(session: nox.Session, backend: str) -> None:
-    """The gallery's smoke runs on the JAX and PyTorch backends (the examples use only Keras 3)."""
+def backends(session: nox.Session) -> None:
+    """The gallery's smoke runs on JAX, then PyTorch (the examples use only Keras 3), in one
+    environment; each example runs as a script, two at once."""
     # sphinx-gallery's source parser: a test checks every measured table ends its code cell
-    install(session, "-e", ".[gallery,tests]", "sphinx-gallery>=0.17", *BACKEND_PACKAGES[backend])
-    session.run("pytest", "tests/gallery", *session.posargs, env={**QUIET_BACKENDS, "KERAS_BACKEND": backend})
+    packages = [package for packages in BACKEND_PACKAGES.values() for package in packages]
+    install_project(session, "gallery,tests", "sphinx-gallery>=0.17", *packages)
+    for backend in BACKEND_PACKAGES:
+        env = {**QUIET_BACKENDS, "KERAS_BACKEND": backend}
+        session.run("pytest", "tests/gallery", "--examples-from", "scripts", *session.posargs, env=env)
 
 
 @nox.session

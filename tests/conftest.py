@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import os
 import re
 import shutil
@@ -31,6 +32,14 @@ def pytest_addoption(parser):
         action="store_true",
         help="rewrite the snapshots in tests/ext/snapshots/ from this run (after an intended change)",
     )
+    parser.addoption(
+        "--examples-from",
+        choices=("site", "scripts"),
+        default="site",
+        help="where the gallery's smoke runs come from: the smoke site's build (one run of every "
+        "example, shared with the site's tests), or each example run as a script, two at once "
+        "(no Sphinx needed: the backends session)",
+    )
 
 
 SITE_CONF = """
@@ -44,20 +53,21 @@ html_static_path = ["_static"]
 BUILD_OUTPUTS = {
     "docs/_build",
     "docs/auto_examples",
+    "docs/api",
     "docs/sg_execution_times.rst",
     "gallery/workflow/.store",
 }
 
 
 def copy_site_sources(destination: Path) -> None:
-    """Copy docs/ and gallery/ into ``destination``, as a fresh clone has them."""
+    """Copy docs/, gallery/ and the readers' library into ``destination``, as a fresh clone has them."""
 
     def ignore(folder: str, names: list[str]) -> list[str]:
         here = Path(folder).relative_to(ROOT)
         return [name for name in names if (here / name).as_posix() in BUILD_OUTPUTS or name == "__pycache__"]
 
-    for part in ("docs", "gallery"):
-        shutil.copytree(ROOT / part, destination / part, ignore=ignore)
+    for part in ("docs", "gallery", "ext/dlis-gallery"):
+        shutil.copytree(ROOT / part, destination / part, ignore=ignore, symlinks=True)
 
 
 @dataclass
@@ -168,15 +178,36 @@ def guide(
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Path:
-    """The whole site, every edition, built from a copy of docs/ and gallery/ in the smoke profile."""
-    work = tmp_path_factory.mktemp("site")
+    """The whole site, every edition, built from a copy of docs/ and gallery/ in the smoke profile.
+
+    Built once per test run: with tests running two at once (pytest-xdist), the
+    first worker that needs it builds it and the other waits for it.  Its examples
+    also write what they measured (``metrics/`` beside the site), so
+    :func:`smoke_runs` needs no second run of them.
+    """
+    from filelock import FileLock
+
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # every worker's folder sits in the run's own
+    work, outcome = shared / "site", shared / "site.json"
+    with FileLock(str(shared / "site.lock")):
+        if not outcome.exists():
+            outcome.write_text(json.dumps(_build_smoke_site(work)))
+    built = json.loads(outcome.read_text())
+    assert built["returncode"] == 0, built["output"]
+    return work / "html"
+
+
+def _build_smoke_site(work: Path) -> dict:
+    work.mkdir(parents=True, exist_ok=True)
     copy_site_sources(work)
     env = {**os.environ, "DLIS_PROFILE": "smoke", "MPLBACKEND": "Agg", "TF_CPP_MIN_LOG_LEVEL": "3"}
     env["DLIS_BASE_URL"] = "http://127.0.0.1/"  # served from the root, as the test server does
+    env["DLIS_METRICS_DIR"] = str(work / "metrics")
     command = [sys.executable, "-m", "editions", "docs", "html", "-W", "--keep-going", "-q"]
     done = subprocess.run(command, cwd=work, env=env, capture_output=True, text=True, timeout=1200)
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    return work / "html"
+    return {"returncode": done.returncode, "output": done.stdout[-3000:] + done.stderr[-3000:]}
 
 
 @pytest.fixture(scope="session")
@@ -193,3 +224,38 @@ def server(site):
 class _QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, *args) -> None:
         pass
+
+
+@dataclass
+class SmokeRuns:
+    """Every gallery example's smoke run: its record by ``group/plot_x.py``, and where the
+    trained networks are."""
+
+    records: dict[str, dict]
+    networks: Path
+
+
+@pytest.fixture(scope="session")
+def smoke_runs(request, tmp_path_factory) -> SmokeRuns:
+    """Every example run once in the smoke profile: in the smoke site's build (``--examples-from
+    site``) or as scripts, two at once, by the gallery runner (``--examples-from scripts``)."""
+    if request.config.getoption("--examples-from") == "site":
+        built = request.getfixturevalue("site")
+        records = {}
+        for saved in sorted((built.parent / "metrics").glob("*.json")):
+            record = json.loads(saved.read_text("utf-8"))
+            records[record["script"]] = record
+        examples = sorted((ROOT / "gallery").glob("*/plot_*.py"))
+        keyed = {f"{path.parent.name}/{path.name}": records.get(path.name) for path in examples}
+        return SmokeRuns(keyed, built.parent / "docs" / "auto_examples" / "networks")
+    out = tmp_path_factory.mktemp("smoke-runs")
+    env = {**os.environ, "DLIS_NETWORKS_DIR": str(out / "networks"), "TF_CPP_MIN_LOG_LEVEL": "3"}
+    runner = [sys.executable, str(ROOT / "benchmarks" / "gpu_gallery.py"), str(out), "--profile", "smoke"]
+    done = subprocess.run(
+        [*runner, "--jobs", "2", "--timeout", "600"], env=env, capture_output=True, text=True, timeout=3000
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    examples = json.loads((out / "results.json").read_text())["examples"]
+    failed = {key: entry["output_tail"] for key, entry in examples.items() if entry["state"] != "ok"}
+    assert not failed, "\n\n".join(f"{key}:\n{tail}" for key, tail in failed.items())
+    return SmokeRuns({key: entry["record"] for key, entry in examples.items()}, out / "networks")

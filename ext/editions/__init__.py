@@ -10,7 +10,8 @@ lang>`` (Sphinx's ``zh_CN`` written as the BCP 47 tag ``zh-CN``).  Settings
 that hold words (the site's title, the 404 page's text) take the edition's
 values from ``editions_overrides``.  The
 edition's public URLs (``html_baseurl``, sphinx-notfound-page's prefix) get
-its folder.  Each build also (re)writes the site's root page.  Chinese
+its folder.  Each build also (re)writes the site's root page, which sends a
+reader to the edition of their browser's language.  Chinese
 search is mended in ``search.py``; furo's words outside gettext are made
 translatable in ``furo.py``.
 """
@@ -60,8 +61,8 @@ def configure_edition(app: Sphinx, config: Config) -> None:
         config.html_baseurl = f"{config.html_baseurl.rstrip('/')}/{tag}/"
     if getattr(config, "notfound_urls_prefix", None):
         config.notfound_urls_prefix = f"{config.notfound_urls_prefix.rstrip('/')}/{tag}/"
-    config.templates_path.append(str(HERE / "templates"))
-    config.html_static_path.append(str(HERE / "static"))
+    config.templates_path = [*config.templates_path, str(HERE / "templates")]  # never the shared default list
+    config.html_static_path = [*config.html_static_path, str(HERE / "static")]
 
 
 def connect_editions(app: Sphinx) -> None:
@@ -105,18 +106,10 @@ def on_build_finished(app: Sphinx, exception, *, languages: list[str]) -> None:
     is: the last one also finds the other editions' 404 pages."""
     if exception or not app.config.editions_site_root:
         return
-    declared = [
-        meta["language"].replace("-", "_") for meta in app.env.metadata.values() if meta.get("language")
-    ]
-    target = max(
-        (language for language in languages if language in declared),
-        key=declared.count,
-        default=languages[0],
-    )
     write_root(
         Path(app.outdir, app.config.editions_site_root).resolve(),
         [(language_tag(language), edition_name(app.config, language)) for language in languages],
-        language_tag(target),
+        language_tag(app.config.editions_source_language),
         app.config.project,
     )
 

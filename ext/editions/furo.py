@@ -53,7 +53,7 @@ def use_furo_templates(app: Sphinx, config: Config) -> None:
     """furo's templates with their words translatable, when the theme is furo."""
     if config.html_theme != "furo":
         return
-    config.templates_path.append(str(TEMPLATES))
+    config.templates_path = [*config.templates_path, str(TEMPLATES)]  # never the shared default list
     release = installed_furo()
     if release != FURO_RELEASE:
         logger.warning(

@@ -30,7 +30,7 @@ def add_static(app: Sphinx) -> None:
     """Ship the player's script and style with every HTML build."""
     if app.builder.format != "html":
         return
-    app.config.html_static_path.append(str(STATIC))
+    app.config.html_static_path = [*app.config.html_static_path, str(STATIC)]  # never the shared default list
     app.add_css_file("videoguide.css")
     app.add_js_file("videoguide.js", loading_method="defer")
 

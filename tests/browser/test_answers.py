@@ -60,4 +60,34 @@ def test_on_a_phone_tables_scroll_in_their_box_and_the_page_does_not(site, visit
     page = visit(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True).page()
     page.goto((site / f"en/auto_examples/applications/{name}.html").as_uri())
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    cues = page.evaluate(
+        """[...document.querySelectorAll('.dlis-table-scroll')]
+             .filter(box => box.scrollWidth > box.clientWidth + 1)
+             .map(box => getComputedStyle(box).backgroundImage)"""
+    )
+    assert cues, "at 390 px some table is wider than its box"
+    assert all(cue.count("gradient(") == 4 for cue in cues), "each box that scrolls shows a shadow cue"
     page.screenshot(path=artifact(f"{name}-phone.png"), full_page=True)
+
+
+#: Each figure's rendered width over its natural width (the scale of its text), and whether its
+#: box scrolls with the shadow cue when the figure is wider than the box.
+FIGURE_SCALES = """() => [...document.querySelectorAll('article img.sphx-glr-single-img')].map(i => {
+    const box = i.closest('.dlis-figure-scroll');
+    return [i.alt.slice(0, 40), i.getBoundingClientRect().width / i.naturalWidth,
+            box !== null && (box.scrollWidth <= box.clientWidth + 1
+                             || getComputedStyle(box).backgroundImage.split('gradient(').length === 5)];
+})"""
+
+
+@pytest.mark.parametrize("name", APPLICATIONS)
+def test_on_a_phone_figures_keep_their_drawn_size_in_a_box_that_scrolls(site, visit, name):
+    page = visit(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True).page()
+    page.goto((site / f"en/auto_examples/applications/{name}.html").as_uri())
+    page.wait_for_function("[...document.images].every(i => i.complete)")
+    figures = page.evaluate(FIGURE_SCALES)
+    assert len(figures) >= 4
+    # drawn at 100 dpi with 10-point labels (about 14 px): at a scale of 0.65 or more they stay >= 9 px
+    assert [alt for alt, scale, _ in figures if scale < 0.65] == []
+    assert [alt for alt, _, cued in figures if not cued] == []
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")

@@ -1,4 +1,4 @@
-"""The two editions as a reader meets them: sent to the guide's language, able to
+"""The two editions as a reader meets them: sent to their browser's language, able to
 switch, every page in its own language, the same moments of the video in both."""
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from tests.browser.conftest import EDITIONS, GUIDE, GUIDE_PAGE, ZH_GUIDE
+from tests.conftest import ROOT
 
 PROJECT = "Deep Learning for Imaging Scientists"
 
@@ -19,12 +20,29 @@ def _soup(path):
     return BeautifulSoup(path.read_text("utf-8"), "html.parser")
 
 
-@pytest.mark.parametrize("opened", ["disk", "server"])
-def test_the_root_page_sends_readers_to_the_chinese_edition_the_guide_declares(site, server, visit, opened):
-    page = visit().page()
+@pytest.mark.parametrize(
+    ("opened", "locale", "edition"),
+    [
+        ("disk", "zh-CN", "zh-CN"),
+        ("server", "zh-TW", "zh-CN"),
+        ("disk", "en-GB", "en"),
+        ("server", "fr-FR", "en"),
+    ],
+)
+def test_the_root_page_sends_each_reader_to_the_edition_of_their_language(
+    site, server, visit, opened, locale, edition
+):
+    page = visit(locale=locale).page()
     page.goto((site / "index.html").as_uri() if opened == "disk" else server)
-    page.wait_for_url("**/zh-CN/index.html")
-    assert page.evaluate("document.documentElement.lang") == "zh-CN"
+    page.wait_for_url(f"**/{edition}/index.html")
+    assert page.evaluate("document.documentElement.lang") == edition
+
+
+def test_without_javascript_the_root_page_offers_both_editions(site, visit):
+    page = visit(java_script_enabled=False).page()
+    page.goto((site / "index.html").as_uri())
+    links = page.locator("main a")
+    assert links.count() == 2 and links.nth(1).inner_text() == "简体中文"
 
 
 @pytest.mark.parametrize("edition", EDITIONS)
@@ -60,7 +78,8 @@ def test_both_editions_of_the_guide_show_the_same_moments_under_the_same_anchors
 def test_the_chinese_gallery_reads_in_chinese(site):
     index = _soup(site / "zh-CN/auto_examples/applications/index.html")
     titles = [title.text for title in index.select(".sphx-glr-thumbnail-title")]
-    assert len(titles) == 4 and all(CHINESE.search(title) for title in titles), titles
+    pages = list((ROOT / "gallery" / "applications").glob("plot_*.py"))
+    assert len(titles) == len(pages) and all(CHINESE.search(title) for title in titles), titles
     example = _soup(site / "zh-CN/auto_examples/applications/plot_denoising.html")
     assert example.find("h1").contents[0].startswith("网络能否比 BM3D 更好地为含噪显微图像去噪")
     timing = example.select_one(".sphx-glr-timing").text.strip()
@@ -77,10 +96,10 @@ def test_the_chinese_gallery_reads_in_chinese(site):
     assert printed == [block.text for block in english.select(".sphx-glr-script-out pre")], "same numbers"
 
 
-def test_the_chinese_404_page_reads_in_chinese_and_is_the_site_root_404(site):
+def test_the_chinese_404_page_reads_in_chinese_and_the_root_404_is_the_source_languages(site):
     chinese = (site / "zh-CN/404.html").read_text("utf-8")
     assert "找不到页面" in chinese and "Page not found" not in chinese
-    assert (site / "404.html").read_text("utf-8") == chinese
+    assert (site / "404.html").read_text("utf-8") == (site / "en/404.html").read_text("utf-8")
 
 
 def test_the_execution_times_page_shows_measured_memory(site):

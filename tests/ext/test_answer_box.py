@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 from tests.conftest import raw_comparison
 
 CONF = """
 extensions = []
 html_theme = "basic"
-from dlis_gallery.answer_box import setup_answer_box
-from dlis_gallery.gallery_words import setup_gallery_words
-from dlis_gallery.reference import setup_reference
+from gallery_pages.answer_box import setup_answer_box
+from gallery_pages.gallery_words import setup_gallery_words
+from gallery_pages.reference import setup_reference
 
 
 def setup(app):
@@ -64,3 +67,40 @@ def test_the_answer_is_worded_in_chinese_in_the_chinese_edition(build_site):
 def test_pages_outside_the_applications_get_no_box(build_site):
     site = build_site({"auto_examples/concepts/plot_unet.rst": _page([31.0, 32.1, 30.4])}, conf=CONF)
     assert site.page("auto_examples/concepts/plot_unet").select_one("div.dlis-answer") is None
+
+
+def _seeds(outcomes: list[str], source: str = "print('denoise')\n") -> dict[str, str]:
+    """A page's source and a record of its main verdict under one seed per outcome."""
+    verdict = {"metric": "Gaussian PSNR (dB)"}
+    record = {
+        "run": {"device": "CPU (2 cores)", "date": "2026-12-02", "profile": "quick", "seeds": [0, 1, 2]},
+        "examples": {
+            "applications/plot_denoising.py": {
+                "source_sha256": hashlib.sha256(source.encode()).hexdigest(),
+                "comparisons": {
+                    str(seed): [{"case": "main", "verdicts": [{**verdict, "outcome": outcome}]}]
+                    for seed, outcome in enumerate(outcomes)
+                },
+            }
+        },
+    }
+    return {"seeds.json": json.dumps(record), "auto_examples/applications/plot_denoising.py": source}
+
+
+def test_a_win_that_a_seed_takes_back_is_not_advertised(build_site):
+    files = {"auto_examples/applications/plot_denoising.rst": _page([31.0, 32.1, 30.4])}
+    files |= _seeds(["ahead", "not distinguishable", "ahead"])
+    site = build_site(files, conf=CONF + 'dlis_recorded_seeds = "seeds.json"\n')
+    box = site.page("auto_examples/applications/plot_denoising").select_one("div.dlis-answer")
+    seeds = box.select_one("p.dlis-seeds").get_text()
+    assert seeds.startswith("Under 3 seeds (quick profile, CPU (2 cores), 2026-12-02): seed 0: ahead, seed")
+    assert "The verdict changes with the seed: it is not a win." in seeds
+    assert "worth training" not in box.get_text() and "does as well as this network" in box.get_text()
+
+
+def test_a_win_under_every_seed_stays_a_win(build_site):
+    files = {"auto_examples/applications/plot_denoising.rst": _page([31.0, 32.1, 30.4])}
+    files |= _seeds(["ahead", "ahead", "ahead"])
+    site = build_site(files, conf=CONF + 'dlis_recorded_seeds = "seeds.json"\n')
+    box = site.page("auto_examples/applications/plot_denoising").select_one("div.dlis-answer")
+    assert "changes with the seed" not in box.get_text() and "worth training" in box.get_text()

@@ -11,8 +11,8 @@ extensions = []
 html_theme = "basic"
 sphinx_gallery_conf = {"gallery_dirs": ["auto_examples"]}
 dlis_recorded_results = "full.json"
-from dlis_gallery.costs import setup_costs
-from dlis_gallery.reference import setup_reference
+from gallery_pages.costs import setup_costs
+from gallery_pages.reference import setup_reference
 
 
 def setup(app):
@@ -92,7 +92,7 @@ def test_the_records_read_are_the_ones_sphinx_gallery_writes(tmp_path):
 
     from sphinx_gallery.gen_rst import _write_cached_cost
 
-    from dlis_gallery.costs import measured_costs
+    from gallery_pages.costs import measured_costs
 
     page = tmp_path / "auto_examples" / "concepts" / "plot_1_neural_network.rst"
     page.parent.mkdir(parents=True)
@@ -105,7 +105,7 @@ def test_the_records_read_are_the_ones_sphinx_gallery_writes(tmp_path):
 
 def test_the_sentence_and_table_speak_chinese(build_site):
     conf = CONF.replace("def setup(app):\n", "def setup(app):\n    setup_gallery_words(app)\n")
-    conf += 'language = "zh_CN"\nfrom dlis_gallery.gallery_words import setup_gallery_words\n'
+    conf += 'language = "zh_CN"\nfrom gallery_pages.gallery_words import setup_gallery_words\n'
     page, rows = _rows(build_site(_files(), conf=conf))
     said = page.select_one("p").get_text()
     assert said.startswith(f"本次构建在一台有 {os.cpu_count()} 个 CPU 核心、没有 GPU 的机器上运行了"), said

@@ -6,13 +6,14 @@ changes, these fail, saying which workaround to redo or drop."""
 from __future__ import annotations
 
 import re
+from io import StringIO
 from pathlib import Path
 
-import editions.furo
 import furo
-from editions.furo import FURO_RELEASE, TEMPLATES, translated_navigation
 from furo.navigation import get_navigation_tree
 
+import editions.furo
+from editions.furo import FURO_RELEASE, TEMPLATES, translated_navigation
 from site_a11y import repaired
 
 FURO = Path(furo.__file__).parent / "theme" / "furo"
@@ -51,3 +52,24 @@ def test_furos_navigation_still_writes_the_label_and_role_we_repair(monkeypatch)
     monkeypatch.setattr(editions.furo, "_", lambda message: "展开或折叠 {title}")
     assert 'aria-label="展开或折叠 Guide"' in translated_navigation(tree)
     assert 'role="switch"' not in repaired(tree)
+
+
+def test_a_furo_build_leaves_a_later_build_in_the_same_process_its_own_templates(tmp_path):
+    """Sphinx hands every app the same default list of a setting: appending furo's templates
+    to it put them into the next build of the test worker, which then could not find furo."""
+    from sphinx.testing.util import SphinxTestApp
+
+    for theme in ("furo", "basic"):
+        src = tmp_path / theme
+        src.mkdir()
+        (src / "conf.py").write_text(f'extensions = ["editions"]\nhtml_theme = "{theme}"\n')
+        (src / "index.rst").write_text("Site\n====\n\nA page.\n")
+        app = SphinxTestApp(
+            "html", srcdir=src, builddir=tmp_path / f"{theme}-build", status=StringIO(), warning=StringIO()
+        )
+        try:
+            app.build()
+        finally:
+            app.cleanup()
+    assert str(TEMPLATES) not in app.config.templates_path
+    assert "A page." in (Path(app.outdir) / "index.html").read_text("utf-8")

@@ -9,7 +9,7 @@ import inspect
 from sphinx_gallery import gen_rst
 from sphinx_gallery.backreferences import THUMBNAIL_TEMPLATE
 
-from dlis_gallery.gallery_words import MEMORY, RUNNING_TIME, THUMBNAIL_TITLE, TOOLTIP
+from gallery_pages.gallery_words import MEMORY, RUNNING_TIME, THUMBNAIL_TITLE, TOOLTIP
 
 
 def test_the_running_time_sentence():
@@ -37,7 +37,7 @@ def test_the_figures_sphinx_writes_for_the_gallery_match_the_english_mark(build_
     HTML (``mark_english_figures``); this fails when the written <img> no longer matches."""
     from PIL import Image
 
-    from dlis_gallery.gallery_words import FIGURE
+    from gallery_pages.gallery_words import FIGURE
 
     page = "Example\n=======\n\n.. image:: fig.png\n   :alt: a held-out picture\n"
     page += "   :class: sphx-glr-single-img\n"

@@ -11,8 +11,8 @@ from tests.conftest import raw_comparison
 CONF = """
 extensions = []
 html_theme = "basic"
-from dlis_gallery.gallery_words import setup_gallery_words
-from dlis_gallery.page_results import setup_page_results
+from gallery_pages.gallery_words import setup_gallery_words
+from gallery_pages.page_results import setup_page_results
 
 
 def setup(app):
@@ -45,7 +45,7 @@ def test_the_comparison_is_worded_again_in_chinese(build_site):
     site = build_site({"page.rst": _page("Network: threshold = 0.4")}, conf=CONF + 'language = "zh_CN"\n')
     page = site.page("page")
     verdict = page.select_one("p.dlis-verdict").get_text()
-    assert verdict.startswith("Network 在 F1 上领先最佳经典方法 blob_log（0.803）0.110（95% 置信区间")
+    assert verdict.startswith("网络 在 F1 上领先最佳经典方法 blob_log（0.803）0.110（95% 置信区间")
     assert "3 个留出场景" in verdict
     assert page.select_one("table.dlis-results-table thead th").get_text() == "方法"
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import guide, raw_comparison
+from tests.conftest import ROOT, guide, raw_comparison
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 GALLERY_CONF = """
@@ -24,11 +24,12 @@ extensions = []
 html_theme = "basic"
 sphinx_gallery_conf = {"gallery_dirs": ["auto_examples"]}
 html_baseurl = "https://example.org/en/"
-from dlis_gallery.answer_box import setup_answer_box
-from dlis_gallery.gallery_words import setup_gallery_words
-from dlis_gallery.page_results import setup_page_results
-from dlis_gallery.reference import setup_reference
-from dlis_gallery.take_home import setup_take_home
+dlis_readers_library = "@LIBRARY@"
+from gallery_pages.answer_box import setup_answer_box
+from gallery_pages.gallery_words import setup_gallery_words
+from gallery_pages.page_results import setup_page_results
+from gallery_pages.reference import setup_reference
+from gallery_pages.take_home import setup_take_home
 
 
 def setup(app):
@@ -38,7 +39,7 @@ def setup(app):
     setup_reference(app)
     setup_take_home(app)
     setup_answer_box(app)
-"""
+""".replace("@LIBRARY@", str(ROOT / "ext" / "dlis-gallery"))
 SCORES = {
     "Gaussian PSNR (dB)": {"BM3D": [30.0, 31.0, 29.5], "Network": [29.0, 30.1, 28.9]},
     "Gaussian SSIM": {"BM3D": [0.8, 0.82, 0.79], "Network": [0.81, 0.83, 0.8]},

@@ -5,16 +5,22 @@ from __future__ import annotations
 
 import textwrap
 
-from dlis_gallery.reader_wheel import install_line, wheel_name
+from dlis_gallery.bioimage import PACKAGE_TOOLS
 from dlis_gallery.run import NETWORKS_VARIABLE
+from gallery_pages.readers_wheel import install_line, wheel_name
+from gallery_pages.shown_names import SHOWN_NAMES
+from tests.conftest import ROOT
+
+LIBRARY = ROOT / "ext" / "dlis-gallery"
 
 BASE = "https://example.org/en/"
 CONF = f"""
 extensions = []
 html_theme = "basic"
 html_baseurl = "{BASE}"
+dlis_readers_library = "{LIBRARY}"
 sphinx_gallery_conf = {{"gallery_dirs": ["auto_examples"]}}
-from dlis_gallery.take_home import setup_take_home
+from gallery_pages.take_home import setup_take_home
 
 
 def setup(app):
@@ -28,6 +34,7 @@ EXAMPLE = """Denoising
 
     <div class="output_subarea output_html rendered_html output_result">
     <div class='dlis-network' data-dlis-network='denoising.keras'><p>Saved denoising.keras</p></div>
+    <div class='dlis-network' data-dlis-network='denoising.bioimageio.zip'><p>Saved its package</p></div>
     </div>
 
 .. only:: html
@@ -46,7 +53,7 @@ def test_the_run_it_yourself_page_shows_the_line_and_links_the_wheel(build_site,
     page = site.page("run-it-yourself")
     assert page.select_one("div.dlis-install pre").get_text().strip() == install_line(BASE)
     (link,) = page.select("a.download")
-    assert link["href"].endswith(wheel_name())
+    assert link["href"].endswith(wheel_name(LIBRARY))
     assert (site.outdir / link["href"]).is_file()
     assert site.warning_lines() == []
 
@@ -57,6 +64,7 @@ def test_an_example_footer_shows_the_line_and_a_saved_network_becomes_a_download
     networks = site.outdir.parent.parent / "src" / "auto_examples" / "networks"
     networks.mkdir(parents=True)
     (networks / "denoising.keras").write_bytes(b"a trained network")
+    (networks / "denoising.bioimageio.zip").write_bytes(b"its package")
     site = build_site({"auto_examples/plot_denoising.rst": EXAMPLE}, conf=CONF)
     page = site.page("auto_examples/plot_denoising")
     footer = page.select_one("div.sphx-glr-footer")
@@ -64,10 +72,14 @@ def test_an_example_footer_shows_the_line_and_a_saved_network_becomes_a_download
     links = page.select("a.download")
     assert [link.get_text() for link in links] == [
         "denoising.keras",
+        "denoising.bioimageio.zip",
         "Download the trained network: denoising.keras",
+        "Download its bioimage.io package: denoising.bioimageio.zip",
     ]
-    for link in links:
-        assert (site.outdir / "auto_examples" / link["href"]).read_bytes() == b"a trained network"
+    contents = [b"a trained network", b"its package"] * 2
+    for link, content in zip(links, contents, strict=True):
+        assert (site.outdir / "auto_examples" / link["href"]).read_bytes() == content
+    assert PACKAGE_TOOLS in links[1].parent.get_text()  # which tools open it, beside the link
     assert "data-dlis-network" not in page.decode()
     assert site.warning_lines() == []
 
@@ -82,3 +94,7 @@ def test_a_page_without_a_download_footer_is_left_alone(build_site, monkeypatch)
         """)
     site = build_site({"notes.rst": page}, conf=CONF)
     assert site.page("notes").select_one("div.dlis-install-box") is None
+
+
+def test_the_sentence_on_which_tools_open_a_package_is_in_the_catalogs_list():
+    assert PACKAGE_TOOLS in SHOWN_NAMES

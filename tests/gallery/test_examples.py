@@ -1,9 +1,10 @@
 """Smoke runs of every gallery example, and checks of what each example declares.
 
-Each example runs standalone (``python plot_x.py``) in the tiny ``smoke``
-profile, so a broken example fails the tests long before the docs build.
-``KERAS_BACKEND`` passes through, which is how ``nox -s backends`` runs the
-same tests on JAX and PyTorch.
+Every example runs once in the tiny ``smoke`` profile (:func:`tests.conftest.smoke_runs`:
+in the smoke site's build, or as a script, ``python plot_x.py``), so a broken
+example fails the tests long before the docs build; these tests check what
+each run measured.  ``KERAS_BACKEND`` passes through, which is how ``nox -s
+backends`` runs the same tests on JAX and PyTorch.
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ from tests.conftest import ROOT, SEED
 GALLERY = ROOT / "gallery"
 EXAMPLES = sorted(GALLERY.glob("*/plot_*.py"))
 #: Classical methods with nothing to tune (interpolations, a threshold picked from the
-#: histogram, a classifier trained on labels, a denoiser that calibrates itself).
-UNTUNED = {"Bicubic", "Lanczos", "Multi-Otsu", "Random forest on features", "NL-means, self-calibrated"}
+#: histogram, a classifier trained on labels).
+UNTUNED = {"Bicubic", "Lanczos", "Multi-Otsu", "Random forest on features"}
 TIMESTAMP_ROLE = re.compile(r":timestamp:`(\d\d:\d\d:\d\d) </guides/dragonfly-daily-15(?:#[\w-]+)?>`")
 
 
@@ -43,7 +44,8 @@ def run_example(path: Path, metrics: Path) -> dict:
 
 def test_there_is_an_example_per_application_and_per_concept():
     names = {f"{path.parent.name}/{path.stem}" for path in EXAMPLES}
-    applications = ("denoising", "segmentation", "object_detection", "super_resolution")
+    applications = ("denoising", "segmentation", "volume_segmentation", "object_detection")
+    applications += ("super_resolution",)
     assert {f"applications/plot_{name}" for name in applications} <= names
     concepts = ("neural_network", "perceptron", "multilayer_perceptron", "convolutional_network", "unet")
     concepts += ("autoencoder", "backpropagation")
@@ -64,37 +66,50 @@ def test_each_example_uses_only_the_keras_api(path):
     assert "verbose=1" not in source and 'verbose="auto"' not in source
 
 
+def key_of(path: Path) -> str:
+    return f"{path.parent.name}/{path.name}"
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda path: f"{path.parent.name}/{path.stem}")
-def test_each_example_runs_and_measures_its_table(path, tmp_path):
-    saved = run_example(path, tmp_path)
+def test_each_example_runs_and_measures_its_table(path, smoke_runs):
+    saved = smoke_runs.records[key_of(path)]
+    assert saved, f"{key_of(path)} wrote no record"
     assert saved["profile"] == "smoke"
-    assert saved["tables"] or saved["comparison"], "every example shows what it measured"
+    assert saved["tables"] or saved["comparisons"], "every example shows what it measured"
     for rows in saved["tables"].values():
         for row in rows:
             numbers = [value for value in row.values() if isinstance(value, float | int)]
             assert numbers and all(math.isfinite(value) for value in numbers)
     if path.parent.name == "applications":
-        assert saved["timings"]["training"] > 0
-        comparison = saved["comparison"]
-        assert comparison["verdicts"], (
-            "the example says how the network compares with the best classical method"
-        )
-        assert comparison["against"] == "classical"
-        assert len(comparison["rows"]) >= 4, "the network and at least three classical methods"
-        assert all(math.isfinite(row[key]) for row in comparison["rows"] for key in row if key != "method")
-        assert (
-            set(saved["tuned"])
-            >= {row["method"] for row in comparison["rows"]} - {"Network", "U-Net"} - UNTUNED
-        )
-        assert (tmp_path / "networks" / f"{saved['example']}.keras").is_file(), "the trained network is saved"
+        assert saved["timings"]["training"] > 0 and saved["training"]["steps"] > 0
+        assert saved["seed"] == 0
+        cases = [comparison["case"] for comparison in saved["comparisons"]]
+        assert cases == ["main", "shift"], "your kind of sample, then the domain shift"
+        for comparison in saved["comparisons"]:
+            assert comparison["verdicts"], "the example says how the network compares with the best classical"
+            assert comparison["against"] == "classical"
+            assert len(comparison["rows"]) >= 4, "the network and at least three classical methods"
+            means = [row[key] for row in comparison["rows"] for key in row if key != "method"]
+            assert all(math.isfinite(value) for value in means)
+            untuned = [
+                row["method"]
+                for row in comparison["rows"]
+                if row["method"]
+                not in {comparison["network"], *comparison.get("other_networks", ()), *UNTUNED}
+                and not any(knob.startswith(row["method"]) for knob in saved["tuned"])
+            ]
+            assert untuned == [], "every classical method with knobs is tuned"
+        (sweep,) = saved["sweeps"]
+        assert len(sweep["verdicts"]) >= 4 and sweep["runs"], "a sweep of the difficulty knob"
+        assert (smoke_runs.networks / f"{saved['example']}.keras").is_file(), "the trained network is saved"
         sets = [set(names) for names in saved["data_sets"].values()]
         assert len(sets) >= 3 and all(not a & b for a in sets for b in sets if a is not b), saved["data_sets"]
 
 
 @pytest.mark.slow
-def test_hand_gradients_agree_with_autodiff_and_finite_differences(tmp_path):
-    saved = run_example(GALLERY / "concepts" / "plot_7_backpropagation.py", tmp_path)
+def test_hand_gradients_agree_with_autodiff_and_finite_differences(smoke_runs):
+    saved = smoke_runs.records["concepts/plot_7_backpropagation.py"]
     (rows,) = saved["tables"].values()
     autodiff, finite = (row["relative difference"] for row in rows)
     assert autodiff < 1e-5, "float32 autodiff agrees with the hand-derived gradients"
@@ -102,8 +117,24 @@ def test_hand_gradients_agree_with_autodiff_and_finite_differences(tmp_path):
 
 
 @pytest.mark.slow
-def test_two_runs_print_the_same_metrics(tmp_path):
+def test_two_runs_print_the_same_metrics(smoke_runs, tmp_path):
     example = GALLERY / "applications" / "plot_segmentation.py"
-    first = run_example(example, tmp_path / "first")
-    second = run_example(example, tmp_path / "second")
-    assert first["comparison"] == second["comparison"] and first["tables"] == second["tables"]
+    first = smoke_runs.records[key_of(example)]
+    second = run_example(example, tmp_path)
+    assert first["comparisons"] == second["comparisons"] and first["tables"] == second["tables"]
+    assert first["sweeps"] == second["sweeps"]
+
+
+@pytest.mark.slow
+def test_every_name_an_application_page_shows_is_in_the_catalogs_list(smoke_runs):
+    """Method, metric and knob names reach the Chinese edition through the catalog."""
+    from gallery_pages.shown_names import SHOWN_NAMES
+
+    shown = set()
+    for key, record in smoke_runs.records.items():
+        if key.startswith("applications/"):
+            for comparison in record["comparisons"]:
+                shown |= {row["method"] for row in comparison["rows"]} | set(comparison["metrics"])
+            for sweep in record["sweeps"]:
+                shown |= {sweep["knob"], sweep["metric"], sweep["network"]}
+    assert shown and shown - set(SHOWN_NAMES) == set()

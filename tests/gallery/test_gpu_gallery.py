@@ -28,7 +28,7 @@ def test_the_workflow_and_what_reuses_it_run_in_one_lane_in_order_and_the_rest_a
 
 
 def _gpu_run(out, *options):
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "ext"), "DLIS_COMMIT": "abc123"}
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "ext" / "dlis-gallery" / "src"), "DLIS_COMMIT": "abc123"}
     command = [sys.executable, str(BENCHMARKS / "gpu_gallery.py"), str(out), "--profile", "smoke", *options]
     done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]

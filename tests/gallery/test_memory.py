@@ -6,7 +6,7 @@ import time
 
 import numpy as np
 
-from dlis_gallery.memory import PeakMemory
+from gallery_pages.memory import PeakMemory
 
 
 def _hold(megabytes: int):

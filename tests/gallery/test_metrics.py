@@ -99,3 +99,27 @@ def test_mean_interval_is_students_t():
 def test_mean_interval_of_one_value_is_undefined():
     mean, low, high = mean_interval([0.7])
     assert mean == 0.7 and np.isnan(low) and np.isnan(high)
+
+
+def test_intervals_of_bounded_scores_stay_within_their_range_and_keep_their_coverage():
+    from dlis_gallery.results import Comparison
+
+    rng = np.random.default_rng(0)
+    precision = np.clip(1 - np.abs(rng.normal(0, 0.01, 6)), 0, 1)
+    scores = {
+        "precision": {"LoG": list(precision), "Network": [1.0, 1.0, 0.99, 1.0, 1.0, 0.98]},
+        "PSNR (dB)": {"LoG": [30.0, 31.0, 29.0, 30.5, 30.2, 29.9], "Network": [31.0] * 6},
+    }
+    rows = Comparison(scores, network="Network", items="scenes", verdict_on=["precision"]).record()["rows"]
+    assert all(0 <= row["precision low"] <= row["precision"] <= row["precision high"] <= 1 for row in rows)
+    unbounded = mean_interval(scores["precision"]["Network"])
+    assert unbounded[2] > 1, "the plain t interval would pass 1 here"
+    covered = 0
+    true_mean = np.mean(np.clip(rng.normal(0.97, 0.03, 1_000_000), 0, 1))
+    for _ in range(400):  # the cut interval covers the true mean as often as the whole one
+        draws = np.clip(rng.normal(0.97, 0.03, 8), 0, 1)
+        _, low, high = mean_interval(draws, bounds=(0, 1))
+        whole = mean_interval(draws)
+        assert (low <= true_mean <= high) == (whole[1] <= true_mean <= whole[2])
+        covered += low <= true_mean <= high
+    assert covered > 0.85 * 400

@@ -59,11 +59,10 @@ def test_percentile_normalisation_puts_the_percentiles_at_zero_and_one():
     assert np.percentile(scaled, 99) == pytest.approx(1, abs=1e-6)
 
 
-def test_a_saved_network_loads_with_what_it_expects(tmp_path):
-    from dlis_gallery.layers import PixelShuffle
-
+def test_a_saved_network_loads_with_what_it_expects_and_with_plain_keras(tmp_path):
     inputs = keras.Input(shape=(None, None, 1))
-    outputs = PixelShuffle(2)(keras.layers.Conv2D(4, 3, padding="same")(inputs))
+    features = keras.layers.Conv2D(4, 3, padding="same")(inputs)
+    outputs = keras.layers.Conv2DTranspose(1, 2, strides=2)(features)  # the sub-pixel step, built in
     model = keras.Model(inputs, outputs)
     about = {"expects": {"input": "grey, [0, 1]"}, "profile": "smoke"}
     path = save_network(model, tmp_path / "enlarger.keras", about)
@@ -74,3 +73,21 @@ def test_a_saved_network_loads_with_what_it_expects(tmp_path):
         keras.ops.convert_to_numpy(loaded(image)), keras.ops.convert_to_numpy(model(image)), atol=1e-6
     )
     assert loaded(image).shape == (1, 18, 26, 1)
+    plain = keras.saving.load_model(path, compile=False)  # no helper needed to read it back
+    np.testing.assert_allclose(
+        keras.ops.convert_to_numpy(plain(image)), keras.ops.convert_to_numpy(model(image)), atol=1e-6
+    )
+
+
+def test_a_volume_is_tiled_in_3d_and_gives_the_whole_volume_answer():
+    inputs = keras.Input(shape=(None, None, None, 1))
+    layer = keras.layers.Conv3D(2, 3, padding="same", use_bias=False)
+    model = keras.Model(inputs, layer(inputs))
+    layer.set_weights([np.ones((3, 3, 3, 1, 2), "float32") * np.array([1.0, -1.0], "float32") / 27])
+    volume = np.random.default_rng(3).random((11, 40, 29), dtype="float32")
+    whole = keras.ops.convert_to_numpy(model(volume[None, ..., None]))[0]
+    tiled = predict_tiled(model, volume, tile=(4, 16, 8), margin=1, batch=5)
+    assert tiled.shape == (11, 40, 29, 2)
+    np.testing.assert_allclose(tiled[1:-1, 1:-1, 1:-1], whole[1:-1, 1:-1, 1:-1], atol=1e-6)
+    seamed = predict_tiled(model, volume, tile=(4, 16, 8), margin=0)
+    assert np.abs(seamed - whole)[1:-1, 1:-1, 1:-1].max() > 0.01, "without the margin, seams"

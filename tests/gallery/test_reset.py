@@ -1,26 +1,57 @@
 """The build hooks: a clean Keras state per example, and no results of another profile."""
 
+import signal
+import time
+
 import numpy as np
+import pytest
 
 from dlis_gallery.quiet import quiet_keras
-from dlis_gallery.sphinx_setup import reset_example
+from gallery_pages import reset_example
 from tests.conftest import ROOT
 
 
-def test_reset_clears_layer_names_and_reseeds():
+def test_reset_clears_layer_names_and_reseeds_and_starts_and_stops_the_clock(monkeypatch):
+    monkeypatch.setenv("DLIS_EXAMPLE_TIMEOUT", "120")
     keras = quiet_keras()
-    reset_example({}, "first.py")
+    reset_example({}, "first.py", "before")
+    assert 0 < signal.getitimer(signal.ITIMER_REAL)[0] <= 120, "the example's clock runs"
     first_name = keras.layers.Dense(1).name
     first_draw = np.random.rand()
     keras.layers.Dense(1)  # state an earlier example leaves behind
     np.random.rand()
-    reset_example({}, "second.py")
+    reset_example({}, "first.py", "after")
+    assert signal.getitimer(signal.ITIMER_REAL)[0] == 0, "and stops when it ends"
+    reset_example({}, "second.py", "before")
     assert keras.layers.Dense(1).name == first_name
     assert np.random.rand() == first_draw
+    reset_example({}, "second.py", "after")
+
+
+def test_the_time_limit_comes_from_the_environment_or_the_profile():
+    from gallery_pages.example_limit import DEFAULT_TIMEOUT_S, TimeoutSettingError, example_timeout
+
+    assert example_timeout("quick", {}) == DEFAULT_TIMEOUT_S["quick"]
+    assert example_timeout("smoke", {"DLIS_EXAMPLE_TIMEOUT": "12.5"}) == 12.5
+    for wrong in ("soon", "0", "-3"):
+        with pytest.raises(TimeoutSettingError, match="DLIS_EXAMPLE_TIMEOUT"):
+            example_timeout("quick", {"DLIS_EXAMPLE_TIMEOUT": wrong})
+
+
+def test_the_limit_stops_only_the_examples_own_code():
+    from gallery_pages.example_limit import ExampleTimeoutError, arm, disarm
+
+    arm("test_reset.py", 0.2)  # this file stands for the example
+    try:
+        with pytest.raises(ExampleTimeoutError, match="limit of 0.2 s"):
+            while True:
+                time.sleep(0.01)
+    finally:
+        disarm()
 
 
 def test_a_new_profile_makes_every_example_run_again(tmp_path):
-    from dlis_gallery.sphinx_setup import forget_other_profiles
+    from gallery_pages import forget_other_profiles
 
     checksum = tmp_path / "applications" / "plot_x.py.md5"
     checksum.parent.mkdir()
@@ -35,7 +66,7 @@ def test_a_new_profile_makes_every_example_run_again(tmp_path):
 
 
 def test_execution_times_pages_lose_their_cdn_scripts_but_keep_the_table():
-    from dlis_gallery.gallery_words import drop_cdn_scripts
+    from gallery_pages.gallery_words import drop_cdn_scripts
 
     page = (
         "Times\n=====\n\n.. container::\n\n  .. raw:: html\n\n"
@@ -52,8 +83,8 @@ def test_execution_times_pages_lose_their_cdn_scripts_but_keep_the_table():
 
 
 def test_chained_examples_rerun_when_any_of_them_changes(tmp_path):
-    from dlis_gallery.sphinx_setup import forget_other_profiles
     from dlis_gallery.workflow import sources_digest
+    from gallery_pages import forget_other_profiles
 
     sources, outputs = tmp_path / "workflow", tmp_path / "out"
     sources.mkdir()
@@ -69,13 +100,14 @@ def test_chained_examples_rerun_when_any_of_them_changes(tmp_path):
 
 
 def test_the_applications_are_listed_in_the_order_of_the_guide():
-    from dlis_gallery.guide_order import GuideOrder
+    from gallery_pages.guide_order import GuideOrder
 
     gallery = ROOT / "gallery"
     applications = sorted((gallery / "applications").glob("plot_*.py"), key=GuideOrder(str(gallery)))
     assert [path.stem for path in applications] == [
         "plot_denoising",
         "plot_segmentation",
+        "plot_volume_segmentation",
         "plot_object_detection",
         "plot_super_resolution",
     ]
@@ -93,7 +125,7 @@ def test_the_cdn_repair_still_matches_what_sphinx_gallery_writes(tmp_path):
     from sphinx_gallery.gen_gallery import write_computation_times
     from sphinx_gallery.gen_rst import ExampleCost
 
-    from dlis_gallery.gallery_words import drop_cdn_scripts
+    from gallery_pages.gallery_words import drop_cdn_scripts
 
     example = tmp_path / "auto_examples" / "plot_a.py"
     cost = ExampleCost(execution_time=2.5, memory=10.0, src_file=str(example), target_dir=str(example.parent))

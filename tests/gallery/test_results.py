@@ -34,6 +34,24 @@ def test_the_best_baseline_is_the_best_by_its_measured_mean():
     assert verdict.best == "TV" and verdict.best_value == pytest.approx(2.55)
 
 
+def test_other_networks_are_shown_but_never_the_opponent_of_the_verdict():
+    scores = {
+        "mean IoU": {
+            "Forest": [0.80, 0.82, 0.81],
+            "2D U-Net": [0.90, 0.91, 0.92],
+            "3D U-Net": [0.85, 0.86, 0.84],
+        }
+    }
+    options = {"network": "3D U-Net", "items": "volumes", "verdict_on": ["mean IoU"]}
+    (verdict,) = Comparison(scores, other_networks=["2D U-Net"], **options).verdicts
+    assert verdict.best == "Forest" and verdict.outcome == AHEAD, "against the best classical method"
+    record = Comparison(scores, other_networks=["2D U-Net"], **options).record()
+    assert record["other_networks"] == ["2D U-Net"] and len(record["rows"]) == 3
+    (alone,) = Comparison(scores, **options).verdicts
+    assert alone.best == "2D U-Net" and alone.outcome == BEHIND, "without it, the 2D U-Net is the opponent"
+    assert "other_networks" not in Comparison(scores, **options).record(), "records of one network unchanged"
+
+
 def test_lower_is_better_flips_the_best_baseline_and_the_verdict():
     scores = {"error (px)": {"LoG": [2.0, 2.2, 1.9], "DoG": [1.5, 1.6, 1.4], "Network": [1.0, 1.1, 0.9]}}
     comparison = Comparison(
@@ -122,7 +140,8 @@ def test_a_comparison_prints_as_text_in_a_terminal_and_is_saved(tmp_path, monkey
     printed = capsys.readouterr().out
     assert "Mean over 3 held-out scenes" in printed and "Network is ahead" in printed
     saved = json.loads((tmp_path / "x.json").read_text())
-    assert saved["comparison"]["verdicts"][0]["outcome"] == AHEAD
+    assert saved["comparisons"][0]["verdicts"][0]["outcome"] == AHEAD
+    assert saved["comparisons"][0]["case"] == "main"
 
 
 def test_a_page_shows_html_instead_of_text(tmp_path, monkeypatch, capsys):
@@ -165,3 +184,58 @@ def test_a_best_value_at_a_declared_limit_is_a_note_not_a_warning(tmp_path, monk
     printed = capsys.readouterr().out
     assert "Note: NL-means patch_size = 15 is at its limit." in printed and GRID_EDGE not in printed
     assert json.loads((tmp_path / "x.json").read_text())["grid_edges"] == []
+
+
+def test_a_sweep_finds_where_the_network_pays_off_and_says_it_from_the_numbers(tmp_path, monkeypatch, capsys):
+    from dlis_gallery.sweeps import crossovers_of, runs_of
+
+    scores = {
+        2: {"BM3D": [20.0, 21.0, 20.5, 20.7], "Network": [22.0, 23.1, 22.4, 22.9]},
+        5: {"BM3D": [24.0, 25.0, 24.5, 24.2], "Network": [25.0, 26.1, 25.4, 25.1]},
+        20: {"BM3D": [30.0, 31.0, 30.5, 30.2], "Network": [30.1, 30.9, 30.6, 30.2]},
+        100: {"BM3D": [35.0, 36.0, 35.5, 35.2], "Network": [34.0, 35.1, 34.4, 34.0]},
+    }
+    run = _run(tmp_path, monkeypatch)
+    swept = run.sweep(scores, knob="photons per pixel", metric="PSNR (dB)", network="Network", items="crops")
+    record = swept.record()
+    assert [v["outcome"] for v in record["verdicts"]] == [AHEAD, AHEAD, "not distinguishable", "behind"]
+    assert runs_of(record["verdicts"])[0] == {"outcome": AHEAD, "first": 2, "last": 5}
+    assert [c["between"] for c in crossovers_of(record["verdicts"])] == [[5, 20], [20, 100]]
+    sentence = (
+        "By photons per pixel: Network is ahead of the best classical method at 2 to 5; "
+        "not distinguishable at 20; behind at 100."
+    )
+    assert sentence in capsys.readouterr().out
+    saved = json.loads((tmp_path / "x.json").read_text())
+    assert saved["sweeps"][0]["crossovers"] == record["crossovers"]
+    shown = swept._repr_html_()
+    assert 'data-dlis-sweep="' in shown and sentence in shown.replace("&#x27;", "'")
+
+
+def test_a_comparison_of_the_domain_shift_says_so_and_an_unknown_case_is_refused():
+    from dlis_gallery.results import case_words
+
+    scores = {"F1": {"LoG": [0.5, 0.6, 0.55], "Network": [0.7, 0.8, 0.75]}}
+    shifted = Comparison(scores, network="Network", items="scenes", verdict_on=["F1"], case="shift")
+    assert case_words("shift") in shifted._repr_html_() and shifted.record()["case"] == "shift"
+    with pytest.raises(ValueError, match="case="):
+        Comparison(scores, network="Network", items="scenes", verdict_on=["F1"], case="other")
+
+
+def test_the_seed_comes_from_the_environment_and_a_bad_one_is_refused():
+    from dlis_gallery.run import SeedError, example_seed
+
+    assert example_seed({}) == 0 and example_seed({"DLIS_SEED": " 7 "}) == 7
+    with pytest.raises(SeedError, match="DLIS_SEED"):
+        example_seed({"DLIS_SEED": "-1"})
+
+
+def test_training_records_its_pace_and_where_the_validation_loss_levels_off(tmp_path, monkeypatch, capsys):
+    from types import SimpleNamespace
+
+    run = _run(tmp_path, monkeypatch)
+    run.timings["training"] = 40.0
+    run.learnt(SimpleNamespace(history={"val_loss": [1.0, 0.4, 0.25, 0.21, 0.2]}), steps_per_epoch=100)
+    assert run.training["steps"] == 500 and run.training["steps_per_s"] == 12.5
+    assert run.training["plateau_step"] == 400 and run.training["plateau_s"] == 32.0
+    assert "plateau at step 400" in capsys.readouterr().out

@@ -1,5 +1,5 @@
 """Editions: each language in its own folder, a switcher on every page, a true
-``<html lang>``, and a root page that sends readers to the guide's language."""
+``<html lang>``, and a root page that sends readers to their browser's language."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+
 from editions import edition_languages, language_tag
 from editions.__main__ import main as build_editions
-
 from tests.conftest import ROOT, guide
 from tests.ext.test_translation import CATALOG
 
@@ -95,10 +95,12 @@ def test_the_switcher_links_the_same_page_in_every_edition(site, edition):
     assert [link["hreflang"] for link in alternates] == [tag for tag in ("en", "zh-CN") if tag != edition]
 
 
-def test_the_root_page_sends_readers_to_the_language_the_guide_declares(site):
+def test_the_root_page_lists_every_edition_and_chooses_by_the_readers_languages(site):
     root = _page(site / "index.html")
-    assert root.find("meta", attrs={"http-equiv": "refresh"})["content"] == "0; url=zh-CN/index.html"
+    assert root.find("meta", attrs={"http-equiv": "refresh"}) is None, "no forced language"
     assert [link["href"] for link in root.select("main a")] == ["en/index.html", "zh-CN/index.html"]
+    assert 'var editions = ["en", "zh-CN"];' in root.find("script").text
+    assert root.html["lang"] == "en" and root.find("link", rel="canonical")["href"] == "en/index.html"
 
 
 def test_public_urls_include_the_edition_folder(site):

@@ -12,20 +12,24 @@ runs outside the checkout.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
+import numpy as np
 import pytest
+import tifffile
+from bs4 import BeautifulSoup
 
-from dlis_gallery.reader_wheel import install_line
+from gallery_pages.readers_wheel import install_line
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow
 EDITION = "en"
-SCRIPTS = ["plot_segmentation.py", "plot_2_perceptron.py", "plot_9_application.py"]
+SCRIPTS = ["plot_segmentation.py", "plot_volume_segmentation.py", "plot_2_perceptron.py"]
+SCRIPTS += ["plot_9_application.py"]
 NOTEBOOKS = ["plot_super_resolution.ipynb", "plot_6_autoencoder.ipynb", "plot_4_model_training.ipynb"]
 
 
@@ -98,19 +102,67 @@ def test_a_downloaded_notebook_runs_from_an_empty_folder(site, clean_python, tmp
     assert "profile smoke" in output
 
 
-def test_a_downloaded_network_cleans_an_image_of_a_size_it_never_saw(site, clean_python, tmp_path):
-    apply = textwrap.dedent("""
-        import numpy as np
-        from skimage import data, img_as_float
-        from dlis_gallery.networks import load_network, predict_tiled
+def test_every_module_of_the_readers_package_imports_where_there_is_no_sphinx(clean_python, tmp_path):
+    modules = sorted(path.stem for path in (ROOT / "ext/dlis-gallery/src/dlis_gallery").glob("[a-z]*.py"))
+    check = (
+        "import importlib, importlib.util\n"
+        "assert importlib.util.find_spec('sphinx') is None, 'Sphinx is installed'\n"
+        f"for name in {modules!r}:\n"
+        "    importlib.import_module('dlis_gallery.' + name)\n"
+        f"print('imported', len({modules!r}))\n"
+    )
+    work = tmp_path / "empty"
+    work.mkdir()
+    command = [str(clean_python), "-c", check]
+    done = subprocess.run(command, cwd=work, env=_clean_env(), capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert f"imported {len(modules)}" in done.stdout
 
-        network, about = load_network("denoising.keras")
-        assert about["network"] == "denoising" and about["expects"]["input"], about
-        image = img_as_float(data.camera())[:123, :157]
-        noisy = image + np.random.default_rng(0).normal(0, 0.1, image.shape)
-        restored = predict_tiled(network, noisy, tile=64, margin=16)
-        assert restored.shape == image.shape and np.isfinite(restored).all()
-        print("applied", restored.shape)
-    """)
-    output = _run_in_empty_folder(clean_python, _download(site, "denoising.keras"), tmp_path, ["-c", apply])
-    assert "applied (123, 157)" in output
+
+APPLICATIONS = ["plot_denoising", "plot_segmentation", "plot_object_detection", "plot_super_resolution"]
+#: What each page's block is given: a 16-bit TIFF of 97x83 pixels of 0.2 µm, or for the
+#: volume page a 16-bit OME-TIFF of 20x50x44 voxels of 2 x 1 x 1 µm; and what it then prints.
+READERS_FILES = {page: ((97, 83), (1.0, 0.2, 0.2), "97x83 (0.2 x 0.2 µm pixels)") for page in APPLICATIONS}
+READERS_FILES["plot_volume_segmentation"] = ((20, 50, 44), (2.0, 1.0, 1.0), "20x50x44 (2 x 1 x 1 µm voxels)")
+IMAGE_FILE = re.compile(r'read_image\("(?P<name>[^"]+)"\)')
+NETWORK_FILE = re.compile(r'apply_network\("(?P<name>[^"]+\.keras)"')
+
+
+def _use_it_block(site: Path, page: str) -> str:
+    """The code block of an application page that applies its network to a file, as shown."""
+    soup = BeautifulSoup(
+        (site / EDITION / f"auto_examples/applications/{page}.html").read_text("utf-8"), "html.parser"
+    )
+    (block,) = [
+        pre.get_text()
+        for pre in soup.select("div.highlight-Python pre")
+        if "read_image(" in pre.get_text() and "apply_network(" in pre.get_text()
+    ]  # the one that reads the reader's file (the Keras-free block below it reuses the image)
+    return block
+
+
+@pytest.mark.parametrize("page", READERS_FILES)
+def test_each_pages_use_it_block_runs_as_pasted_on_a_16_bit_tiff(site, clean_python, tmp_path, page):
+    block = _use_it_block(site, page)
+    image_name, network_name = IMAGE_FILE.search(block)["name"], NETWORK_FILE.search(block)["name"]
+    work = tmp_path / "empty"
+    work.mkdir()
+    shutil.copy(_download(site, network_name), work)
+    shape, (depth, height, width), said = READERS_FILES[page]
+    counts = np.random.default_rng(0).normal(20000, 3000, shape).clip(0, 65535).astype("uint16")
+    if len(shape) == 3:  # a scanner's volume, as OME-TIFF with its voxel size
+        sizes = {"PhysicalSizeZ": depth, "PhysicalSizeY": height, "PhysicalSizeX": width}
+        tifffile.imwrite(work / image_name, counts, ome=True, metadata={"axes": "ZYX", **sizes})
+    else:
+        scale = {"resolution": (1 / width, 1 / height), "metadata": {"unit": "micron"}}
+        tifffile.imwrite(work / image_name, counts, imagej=True, **scale)
+    done = subprocess.run(
+        [str(clean_python), "-c", block],
+        cwd=work,
+        env=_clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, f"{page}:\n{block}\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}"
+    assert said in done.stdout

@@ -1,0 +1,200 @@
+"""Trained networks a reader takes home: saved with what they expect, loaded, applied to any image.
+
+An application page trains a network and then throws nothing away: the
+network is saved as a ``.keras`` file that also carries, as ``dlis.json``
+inside the same archive, what it expects (its input, its normalisation), how
+it was trained (profile, data) and what it measured.  A scientist loads it
+with :func:`load_network` and applies it to an image of any size with
+:func:`predict_tiled`, which cuts the image into overlapping tiles, so that
+neither the network's size limits nor the memory decide which images it can
+take.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from collections.abc import Mapping
+from pathlib import Path
+
+import numpy as np
+
+#: The archive member that says what a saved network expects.
+ABOUT = "dlis.json"
+
+
+def save_network(model, path: Path, about: Mapping) -> Path:
+    """Save a Keras network with what it expects inside the same file.
+
+    Parameters
+    ----------
+    model : keras.Model
+        The trained network.
+    path : pathlib.Path
+        Where to write it (a ``.keras`` file).
+    about : mapping
+        What it expects and how it was made (JSON-ready); kept as ``dlis.json``
+        inside the archive.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+
+    Examples
+    --------
+    >>> import keras
+    >>> model = keras.Sequential([keras.Input((None, None, 1)), keras.layers.Conv2D(1, 3, padding="same")])
+    >>> save_network(model, Path("tiny.keras"), {"expects": {"input": "grey, [0, 1]"}}).name
+    'tiny.keras'
+    """
+    model.save(path)
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr(ABOUT, json.dumps(about, indent=1, default=str))
+    return path
+
+
+def load_network(path) -> tuple:
+    """A network saved by :func:`save_network`, and what it expects.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The ``.keras`` file.
+
+    Returns
+    -------
+    tuple
+        ``(model, about)``: the Keras network (not compiled) and the mapping saved
+        with it (empty for a network saved elsewhere).
+
+    Examples
+    --------
+    >>> import keras
+    >>> model = keras.Sequential([keras.Input((None, None, 1)), keras.layers.Conv2D(1, 3, padding="same")])
+    >>> path = save_network(model, Path("tiny.keras"), {"expects": {"input": "grey, [0, 1]"}})
+    >>> network, about = load_network(path)
+    >>> about["expects"]["input"], network.count_params()
+    ('grey, [0, 1]', 10)
+    """
+    import keras
+
+    with zipfile.ZipFile(path) as archive:
+        about = json.loads(archive.read(ABOUT)) if ABOUT in archive.namelist() else {}
+    return keras.saving.load_model(path, compile=False), about
+
+
+def percentile_normalise(image: np.ndarray, low: float = 1.0, high: float = 99.8) -> np.ndarray:
+    """An image with its ``low`` and ``high`` percentiles at 0 and 1.
+
+    The way to bring a microscope's 8-, 12- or 16-bit image to the range a
+    network was trained on, without a few hot pixels deciding the scale.
+
+    Parameters
+    ----------
+    image : numpy.ndarray
+        Any numeric image.
+    low, high : float
+        The percentiles that become 0 and 1.
+
+    Returns
+    -------
+    numpy.ndarray
+        float32, same shape; values below ``low`` or above ``high`` fall outside [0, 1].
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> counts = np.arange(1001, dtype="uint16")
+    >>> scaled = percentile_normalise(counts, 0, 100)
+    >>> float(scaled[0]), float(scaled[-1])
+    (0.0, 1.0)
+    """
+    bottom, top = np.percentile(image, [low, high])
+    return ((np.asarray(image, "float32") - bottom) / max(top - bottom, 1e-12)).astype("float32")
+
+
+def predict_tiled(model, image: np.ndarray, tile=256, margin=16, scale: int = 1, batch: int = 8):
+    """``model`` applied to a 2-D image or a 3-D volume of any size, tile by tile.
+
+    Each tile (``tile`` a side, or one side per axis) is given to the network
+    with ``margin`` pixels of its surroundings on every side; those margins,
+    where the network lacks context, are cut from its answer before the
+    answers are stitched together.  The image is padded by reflection to a
+    whole number of tiles and the answer cropped back.  ``scale`` is how much
+    larger the network's output is than its input (2 for a 2x
+    super-resolution network).  For a network whose sides must be divisible
+    by ``n``, choose ``tile + 2 * margin`` divisible by ``n``.
+
+    Parameters
+    ----------
+    model : keras.Model
+        A network that takes ``(batch, rows, columns, 1)`` (or
+        ``(batch, planes, rows, columns, 1)`` for a volume).
+    image : numpy.ndarray
+        A 2-D image or a 3-D volume, scaled as the network expects.
+    tile : int or tuple of int
+        The side of the square (or cube, or box: one side per axis) each call
+        of the network answers for.
+    margin : int or tuple of int
+        The context around each tile, cut from the answer: at least the
+        network's reach (its receptive field's half-width).
+    scale : int
+        How much larger the network's output is than its input.
+    batch : int
+        How many tiles go to the network at once.
+
+    Returns
+    -------
+    numpy.ndarray
+        One value per output pixel, or a last axis of channels when the network
+        gives several (class scores).
+
+    Examples
+    --------
+    >>> import keras, numpy as np
+    >>> doubler = keras.Sequential([keras.Input((None, None, 1)), keras.layers.Rescaling(2.0)])
+    >>> predict_tiled(doubler, np.ones((50, 70)), tile=32, margin=4).shape
+    (50, 70)
+    >>> cube = keras.Sequential([keras.Input((None, None, None, 1)), keras.layers.Rescaling(2.0)])
+    >>> predict_tiled(cube, np.ones((9, 20, 30)), tile=(8, 16, 16), margin=2).shape
+    (9, 20, 30)
+    """
+    import itertools
+
+    import keras
+
+    shape = image.shape
+    tiles = _per_axis(tile, len(shape))
+    margins = _per_axis(margin, len(shape))
+    padded_shape = [-(-side // size) * size for side, size in zip(shape, tiles, strict=True)]
+    padded = np.pad(
+        np.asarray(image, "float32"),
+        [(m, full - side + m) for side, full, m in zip(shape, padded_shape, margins, strict=True)],
+        mode="reflect",
+    )
+    steps = (range(0, full, size) for full, size in zip(padded_shape, tiles, strict=True))
+    corners = list(itertools.product(*steps))
+    inner = _box([m * scale for m in margins], [size * scale for size in tiles])
+    windows = [size + 2 * m for size, m in zip(tiles, margins, strict=True)]
+    answer = None
+    for start in range(0, len(corners), batch):
+        chunk = corners[start : start + batch]
+        batch_in = np.stack([padded[_box(corner, windows)] for corner in chunk])
+        outputs = keras.ops.convert_to_numpy(model(batch_in[..., None], training=False))
+        if answer is None:
+            answer = np.zeros([full * scale for full in padded_shape] + [outputs.shape[-1]], outputs.dtype)
+        for corner, output in zip(chunk, outputs, strict=True):
+            answer[_box([c * scale for c in corner], [size * scale for size in tiles])] = output[inner]
+    answer = answer[tuple(slice(0, side * scale) for side in shape)]
+    return answer[..., 0] if answer.shape[-1] == 1 else answer
+
+
+def _box(corner, sizes) -> tuple[slice, ...]:
+    """The slices of the box of ``sizes`` whose first corner is ``corner``."""
+    return tuple(slice(start, start + size) for start, size in zip(corner, sizes, strict=True))
+
+
+def _per_axis(value, axes: int) -> tuple[int, ...]:
+    """One size per axis from an int (the same for all) or a tuple."""
+    return tuple(value) if isinstance(value, tuple | list) else (int(value),) * axes
