@@ -104,7 +104,7 @@ run.table(
 # Columns: more neurons; lines: more training. Two neurons can draw at most two
 # smooth steps; 64 are enough to follow every coin edge, if training finds
 # where to put them.
-fig, axes = plt.subplots(1, 3, figsize=(12, 3.4), sharey=True)
+fig, axes = plt.subplots(1, 3, figsize=(12, 3.4), sharey=True, layout="constrained")
 fig.suptitle(
     "Brightness along row 160 of coins (grey) and the network's fit after more and "
     "more training"
@@ -119,7 +119,6 @@ for ax, width in zip(axes, WIDTHS):
     ax.set_xlabel("position along the row")
 axes[0].set_ylabel("brightness")
 axes[0].legend(fontsize="small")
-fig.tight_layout()
 
 # %%
 # Conclusion

@@ -96,7 +96,7 @@ run.table("Coin or background, 1000 pixels not used in training", rows)
 # -------------------------
 # A perceptron's decision boundary is always a straight line in feature
 # space: the line where the weighted sum is zero.
-fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
+fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2), layout="constrained")
 fig.suptitle(
     "Pixels of coins in feature space, and the line each perceptron draws between the "
     "classes"
@@ -122,7 +122,6 @@ right.imshow(
 )
 right.set_title("Pixels the Keras perceptron calls coin")
 right.set_axis_off()
-fig.tight_layout()
 
 # %%
 # Conclusion

@@ -87,7 +87,7 @@ run.table("Tissue or not, from position alone, on tiles not used in training", r
 # the table for what each layer adds in this build. Grey levels are each
 # network's probability of tissue; the orange line is where it crosses one
 # half, the boundary it draws.
-fig, axes = plt.subplots(2, 2, figsize=(9, 8.6))
+fig, axes = plt.subplots(2, 2, figsize=(9, 8.6), layout="constrained")
 fig.suptitle(
     "Pixels of the Shepp-Logan phantom called tissue, by networks of growing depth"
 )

@@ -109,7 +109,11 @@ low, high = maps.min(axis=(1, 2), keepdims=True), maps.max(axis=(1, 2), keepdims
 maps = (maps - low) / np.maximum(high - low, 1e-12)  # each map scaled to 0..1 alone
 map_grid = montage(maps, grid_shape=(2, 4), padding_width=4, fill=1)
 fig, (left, right) = plt.subplots(
-    1, 2, figsize=(12, 4.8), gridspec_kw={"width_ratios": [1, 1.5]}
+    1,
+    2,
+    figsize=(12, 4.8),
+    gridspec_kw={"width_ratios": [1, 1.5]},
+    layout="constrained",
 )
 limit = np.abs(kernels).max()
 shown = left.imshow(filter_grid, cmap="RdBu_r", vmin=-limit, vmax=limit)
@@ -119,10 +123,9 @@ right.imshow(map_grid, cmap="magma")
 right.set_title("Their feature maps of cell (each scaled to its own range)")
 for ax in (left, right):
     ax.set_axis_off()
-fig.tight_layout()
 
 # %%
-fig, axes = plt.subplots(1, 3, figsize=(11, 3.8))
+fig, axes = plt.subplots(1, 3, figsize=(11, 3.8), layout="constrained")
 fig.suptitle("Edges of cell, an image the CNN never saw: input, Sobel, and the CNN")
 for ax, (title, shown) in zip(
     axes, [("cell", cell), ("Sobel magnitude", truth), ("CNN output", learnt)]
@@ -130,7 +133,6 @@ for ax, (title, shown) in zip(
     ax.imshow(shown, cmap="gray")
     ax.set_title(title)
     ax.set_axis_off()
-fig.tight_layout()
 
 # %%
 # Conclusion

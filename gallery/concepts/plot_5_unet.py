@@ -143,7 +143,7 @@ run.compare(
 # See what the skips buy
 # ----------------------
 image, mask = test[0]
-fig, axes = plt.subplots(2, 2, figsize=(9, 9.4))
+fig, axes = plt.subplots(2, 2, figsize=(9, 9.4), layout="constrained")
 fig.suptitle(
     "A held-out image: true particles, and the U-Net's answer without and with skip "
     "connections"
@@ -157,7 +157,6 @@ for ax, (title, shown) in zip(axes.ravel(), panels, strict=True):
     ax.imshow(shown, cmap="gray")
     ax.set_title(title)
     ax.set_axis_off()
-fig.tight_layout()
 
 # %%
 # Conclusion

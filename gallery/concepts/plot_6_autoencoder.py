@@ -116,7 +116,7 @@ def through(model, patches):
     return keras.ops.convert_to_numpy(model(patches))
 
 
-fig, axes = plt.subplots(2, 2, figsize=(8, 8.4))
+fig, axes = plt.subplots(2, 2, figsize=(8, 8.4), layout="constrained")
 fig.suptitle("Held-out 16x16 patches, rebuilt from codes of 2, 8 and 32 numbers")
 panels = [("original", shown)]
 panels += [(f"code of {size}", through(models[size], shown)) for size in CODE_SIZES]
@@ -124,13 +124,12 @@ for ax, (title, patches) in zip(axes.ravel(), panels, strict=True):
     ax.imshow(as_tiles(patches), cmap="gray", vmin=0, vmax=1)
     ax.set_title(title)
     ax.set_axis_off()
-fig.tight_layout()
 
 # %%
 # The denoising autoencoder trained on noisy copies: what it is given and what
 # it gives back, for the same four patches.
 noisy = shown + 0.1 * rng.normal(size=shown.shape)
-fig, axes = plt.subplots(1, 3, figsize=(12, 4.6))
+fig, axes = plt.subplots(1, 3, figsize=(12, 4.6), layout="constrained")
 fig.suptitle("A noisy copy of each patch, and the denoising autoencoder's answer")
 panels = [("original", shown), ("noisy input", noisy)]
 panels += [("denoised", through(denoiser, noisy))]
@@ -138,7 +137,6 @@ for ax, (title, patches) in zip(axes, panels, strict=True):
     ax.imshow(as_tiles(patches), cmap="gray", vmin=0, vmax=1)
     ax.set_title(title)
     ax.set_axis_off()
-fig.tight_layout()
 
 # %%
 # A map of the codes
@@ -146,7 +144,7 @@ fig.tight_layout()
 # With a code of two numbers, every patch is a point in a plane. Patches of the
 # same image land together: the code has organised them without being told
 # where they came from.
-fig, ax = plt.subplots(figsize=(5.5, 4.5))
+fig, ax = plt.subplots(figsize=(5.5, 4.5), layout="constrained")
 for name, patches in held_out.items():
     codes = keras.ops.convert_to_numpy(encoders[2](patches))
     ax.scatter(codes[:, 0], codes[:, 1], s=6, label=name, alpha=0.6)
@@ -156,7 +154,6 @@ ax.set(
     title="2-number codes of held-out patches, by image",
 )
 ax.legend()
-fig.tight_layout()
 
 # %%
 # Conclusion

@@ -161,7 +161,7 @@ for _ in range(run.pick(smoke=5, quick=80, full=80)):
 path = np.array(path)
 ws, bs = np.meshgrid(np.linspace(-1, 3, 120), np.linspace(-1.5, 1.5, 120))
 surface = np.mean((ws[..., None] * intensity + bs[..., None] - measured) ** 2, axis=-1)
-fig, ax = plt.subplots(figsize=(6, 4.5))
+fig, ax = plt.subplots(figsize=(6, 4.5), layout="constrained")
 ax.contour(ws, bs, np.log10(surface), levels=20, cmap="viridis")
 ax.plot(*path.T, "o-", color="crimson", ms=3, label="gradient descent")
 ax.plot(true_w, true_b, "k*", ms=12, label="true calibration")
@@ -171,7 +171,6 @@ ax.set(
     title="Cost of a calibration line over its two weights, and the descent",
 )
 ax.legend()
-fig.tight_layout()
 print(
     f"after {len(path) - 1} steps: w = {path[-1][0]:.3f}, b = {path[-1][1]:.3f} (true "
     f"{true_w}, {true_b})"

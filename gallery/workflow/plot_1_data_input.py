@@ -98,7 +98,7 @@ run.table(
 # The two top panels look alike: scaling changes the numbers (read the colour
 # bars), not the picture.
 raw, mask = micrograph(128, np.random.default_rng(0))
-fig, axes = plt.subplots(2, 2, figsize=(10, 8.4))
+fig, axes = plt.subplots(2, 2, figsize=(10, 8.4), layout="constrained")
 fig.suptitle("One micrograph: raw counts, normalised, its particles, and the histogram")
 for ax, shown, title, label in (
     (axes[0, 0], raw, "raw detector counts", "counts"),
@@ -113,7 +113,6 @@ for ax in (axes[0, 0], axes[0, 1], axes[1, 0]):
     ax.set_axis_off()
 axes[1, 1].hist(normalised(raw).ravel(), bins=60, color="0.4")
 axes[1, 1].set(title="normalised intensities", xlabel="value", ylabel="pixels")
-fig.tight_layout()
 
 # %%
 # Conclusion

@@ -118,7 +118,7 @@ print(
     f"sees {unet} px, "
     f"{unet / particle:.1f} particles' worth."
 )
-fig, (size, sight) = plt.subplots(1, 2, figsize=(10, 3.2))
+fig, (size, sight) = plt.subplots(1, 2, figsize=(10, 3.2), layout="constrained")
 fig.suptitle(
     "The three candidates: how many weights they train, and how far each output pixel "
     "sees"
@@ -134,7 +134,6 @@ sight.bar(
 sight.axhline(particle, color="crimson", ls=":", label="typical particle diameter")
 sight.set(ylabel="receptive field (pixels)")
 sight.legend(fontsize="small")
-fig.tight_layout()
 
 # %%
 # Conclusion

@@ -63,7 +63,7 @@ run.table(
 # %%
 # Look at some pairs
 # ------------------
-fig, axes = plt.subplots(2, 3, figsize=(12, 8.4))
+fig, axes = plt.subplots(2, 3, figsize=(12, 8.4), layout="constrained")
 fig.suptitle(
     "Six training pairs: each input patch (left) beside its target mask (right)"
 )
@@ -72,7 +72,6 @@ for column, ax in enumerate(axes.ravel()):
     ax.imshow(np.hstack([x[column, ..., 0], gap, y[column, ..., 0]]), cmap="gray")
     ax.set_title(f"pair {column + 1}")
     ax.set_axis_off()
-fig.tight_layout()
 
 # %%
 # Conclusion

@@ -82,7 +82,7 @@ training_curve(history, "cross-entropy")
 # the network's probability that each pixel is particle (the sigmoid of its
 # output). A falling loss should show here as masks that match.
 probability = keras.ops.convert_to_numpy(keras.ops.sigmoid(model(x_val[:3])))
-fig, axes = plt.subplots(3, 3, figsize=(9, 9.6))
+fig, axes = plt.subplots(3, 3, figsize=(9, 9.6), layout="constrained")
 fig.suptitle("Validation patches: input, true mask, and the U-Net's probability")
 for row, index in zip(axes, range(3), strict=True):
     row[0].imshow(x_val[index, ..., 0], cmap="gray")
@@ -92,7 +92,6 @@ for ax, title in zip(axes[0], ["input", "true mask", "probability"], strict=True
     ax.set_title(title)
 for ax in axes.ravel():
     ax.set_axis_off()
-fig.tight_layout()
 
 # %%
 # Conclusion

@@ -83,7 +83,7 @@ print(
     f"of a particle edge, "
     f"on {near_edge.mean():.0%} of the pixels."
 )
-fig, axes = plt.subplots(1, 3, figsize=(11, 3.6))
+fig, axes = plt.subplots(1, 3, figsize=(11, 3.6), layout="constrained")
 fig.suptitle(
     "A validation micrograph, the network's probability of particle, and the cost of "
     "each pixel"
@@ -99,7 +99,6 @@ for ax, (title, shown, cmap) in zip(
     ax.imshow(shown, cmap=cmap)
     ax.set_title(title)
     ax.set_axis_off()
-fig.tight_layout()
 
 # %%
 # Conclusion

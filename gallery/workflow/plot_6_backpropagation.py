@@ -76,7 +76,7 @@ run.table("One gradient step on 16 validation pairs", rows)
 
 # %%
 # How strongly the batch pulls on each layer's weights:
-fig, ax = plt.subplots(figsize=(7, 3.4))
+fig, ax = plt.subplots(figsize=(7, 3.4), layout="constrained")
 ax.bar(range(len(kernels)), [value for _, value in kernels], color="steelblue")
 ax.set_xticks(
     range(len(kernels)),
@@ -89,7 +89,6 @@ ax.set(
     ylabel="RMS gradient of the kernel",
     title="How strongly one batch pulls on each layer's weights",
 )
-fig.tight_layout()
 
 # %%
 # Conclusion

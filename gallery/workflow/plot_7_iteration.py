@@ -13,6 +13,7 @@ follow the validation loss epoch by epoch: the learning curves.
 # -----
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from dlis_gallery import start_run
 from dlis_gallery.workflow import definitions, result
@@ -58,7 +59,7 @@ run.table("Validation loss as training goes on", rows)
 
 # %%
 # The same losses, epoch by epoch:
-fig, ax = plt.subplots(figsize=(5.5, 3.6))
+fig, ax = plt.subplots(figsize=(5.5, 3.6), layout="constrained")
 for count, curve in curves.items():
     ax.plot(range(1, len(curve) + 1), curve, "o-", label=f"{count} training pairs")
 ax.set(
@@ -66,8 +67,8 @@ ax.set(
     ylabel="validation cross-entropy",
     title="Learning curves: more data, more epochs",
 )
+ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # epochs are whole
 ax.legend()
-fig.tight_layout()
 
 # %%
 # Conclusion

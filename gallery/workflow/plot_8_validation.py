@@ -15,6 +15,7 @@ it with early stopping on the validation set.
 import keras
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from dlis_gallery import start_run
 from dlis_gallery.metrics import iou_per_class
@@ -98,7 +99,7 @@ run.table("Intersection over union of particle masks", rows)
 
 # %%
 # The losses of the network trained on two patches, epoch by epoch:
-fig, ax = plt.subplots(figsize=(5.5, 3.6))
+fig, ax = plt.subplots(figsize=(5.5, 3.6), layout="constrained")
 ax.plot(history.history["loss"], label="training (2 patches)")
 ax.plot(history.history["val_loss"], label="validation")
 ax.axvline(best, color="k", ls=":", label="lowest validation loss")
@@ -108,8 +109,8 @@ ax.set(
     yscale="log",
     title="Training on two patches: training and validation loss",
 )
+ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # epochs are whole
 ax.legend()
-fig.tight_layout()
 
 # %%
 # Conclusion

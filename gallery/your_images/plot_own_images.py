@@ -113,7 +113,7 @@ print(f"saved my_stack_particles.tif: {saved.shape}, {saved.dtype}")
 # -----------------
 # The raw counts (with their colour bar), the scaled plane the network sees,
 # and the particles it found, outlined in orange over the true ones in white.
-fig, axes_ = plt.subplots(1, 3, figsize=(13, 4.6))
+fig, axes_ = plt.subplots(1, 3, figsize=(13, 4.6), layout="constrained")
 fig.suptitle("Plane 0 of the stack: raw counts, scaled input, particles found")
 shown = axes_[0].imshow(particles[0], cmap="gray")
 fig.colorbar(shown, ax=axes_[0], fraction=0.046, label="counts")
@@ -126,7 +126,6 @@ axes_[2].contour(found[0], levels=[0.5], colors="orange", linewidths=1)
 axes_[2].set_title("found (orange) over truth (white)")
 for ax in axes_:
     ax.set_axis_off()
-fig.tight_layout()
 
 # %%
 # Limits
