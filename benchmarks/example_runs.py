@@ -59,11 +59,16 @@ class ExampleRun:
         return self.returncode == 0 and not self.timed_out and self.record is not None
 
 
-def run_example(path: Path, profile: str, env: dict, timeout: float | None = None) -> ExampleRun:
-    """Run ``path`` alone in ``profile``; stop it (and its children) after ``timeout`` seconds."""
+def run_example(
+    path: Path, profile: str, env: dict, timeout: float | None = None, seed: int | None = None
+) -> ExampleRun:
+    """Run ``path`` alone in ``profile`` (under ``seed``: ``DLIS_SEED``); stop it (and its
+    children) after ``timeout`` seconds."""
     with tempfile.TemporaryDirectory() as metrics, tempfile.TemporaryFile("w+") as output:
         run_env = {**env, "DLIS_PROFILE": profile, "DLIS_METRICS_DIR": metrics, "MPLBACKEND": "Agg"}
-        run_env["DLIS_NETWORKS_DIR"] = metrics  # the trained networks are not kept
+        if seed is not None:
+            run_env["DLIS_SEED"] = str(seed)
+        run_env["DLIS_NETWORKS_DIR"] = env.get("DLIS_NETWORKS_DIR", metrics)  # else not kept
         start = time.perf_counter()
         process = subprocess.Popen(
             [sys.executable, path.name],
@@ -97,16 +102,24 @@ def run_example(path: Path, profile: str, env: dict, timeout: float | None = Non
     return ExampleRun(path, wall, usage.ru_maxrss / 1024, process.returncode, expired.is_set(), record, tail)
 
 
+def verdicts_summary(comparison: dict) -> str:
+    """A comparison's verdicts in a line: the network against the best other method, the
+    margin and its 95 % interval."""
+    return "; ".join(
+        f"{v['metric']}: network {v['network_value']:.3f}, {v['best']} {v['best_value']:.3f}, "
+        f"margin {v['margin']:+.3f} [{v['low']:+.3f}, {v['high']:+.3f}] ({v['outcome']})"
+        for v in comparison["verdicts"]
+    )
+
+
 def summary(record: dict | None) -> str:
-    """Each verdict an example printed (the network against the best other method,
-    the margin and its 95 % interval), or else its first table's last row."""
+    """Each verdict an example printed, its comparison's case first, or else its first
+    table's last row."""
     if not record:
         return "no record"
-    if record.get("comparison"):
-        return "; ".join(
-            f"{v['metric']}: network {v['network_value']:.3f}, {v['best']} {v['best_value']:.3f}, "
-            f"margin {v['margin']:+.3f} [{v['low']:+.3f}, {v['high']:+.3f}] ({v['outcome']})"
-            for v in record["comparison"]["verdicts"]
+    if record.get("comparisons"):
+        return " / ".join(
+            f"{comparison['case']}: {verdicts_summary(comparison)}" for comparison in record["comparisons"]
         ) + (f"; GRID EDGES: {len(record['grid_edges'])}" if record.get("grid_edges") else "")
     if not record.get("tables"):
         return "no table"

@@ -3,13 +3,22 @@ and the whole docs build (both editions) from clean and with nothing changed.
 
 Run through ``nox -s bench``.  Each example runs alone as ``python plot_x.py``
 (its own process, so its peak resident memory is its own); ``--repeat N`` runs
-each N times and reports the median.  The table is printed and written to
-``bench/gallery.md``.
+each N times and reports the median; each row gives the training's steps per
+second and the step where the validation loss reached its plateau.  The table
+is printed and written to ``bench/gallery.md``.
+
+``--seeds N`` runs each application under seeds 0 to N-1 (``DLIS_SEED``) and
+records every main verdict under each in ``gallery/reference/seeds.json``,
+which the pages show (a verdict that changes with the seed is not a win);
+``--only NAME`` runs only the applications whose file names contain NAME (a new
+or changed page) and keeps the record's other entries.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
+import json
 import os
 import shutil
 import statistics
@@ -19,8 +28,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from editions.__main__ import doctrees_of
-from example_runs import CHAINED, examples, run_example, summary
+from example_runs import CHAINED, example_key, examples, run_example, source_digest, summary, verdicts_summary
+
+from editions.__main__ import doctrees_of, staging_of
 
 ROOT = Path(__file__).resolve().parents[1]
 #: Quick-profile budgets per example, by gallery group (the workflow's is for its nine steps together).
@@ -61,7 +71,7 @@ def example_rows(profile: str, repeat: int, env: dict) -> list[str]:
         rows.append(
             f"| {group}/{example.stem} | {wall:.1f} | {budget or '-'} | {within} | "
             f"{statistics.median(run.peak_mb for run in runs):.0f} | "
-            f"{record['timings'].get('training', 0):.1f} | {summary(record)} |"
+            f"{record['timings'].get('training', 0):.1f} | {_training(record)} | {summary(record)} |"
         )
         print(rows[-1], flush=True)
     if profile == "quick":
@@ -74,10 +84,64 @@ def example_rows(profile: str, repeat: int, env: dict) -> list[str]:
     return rows
 
 
+def _training(record: dict) -> str:
+    training = record.get("training") or {}
+    if not training:
+        return "-"
+    return (
+        f"{training['steps']} steps, {training['steps_per_s']:.1f}/s, plateau at step "
+        f"{training['plateau_step']} ({training['plateau_s']:.0f} s)"
+    )
+
+
+#: Where the verdicts under several seeds are kept for the pages (``dlis_recorded_seeds``).
+SEEDS_RECORD = ROOT / "gallery" / "reference" / "seeds.json"
+
+
+def seed_rows(profile: str, seeds: int, env: dict, only: str = "") -> list[str]:
+    """Each application (or those whose names contain ``only``, keeping the other
+    entries) under seeds 0 .. ``seeds`` - 1: its verdicts per seed, written to
+    :data:`SEEDS_RECORD`."""
+    rows, kept = [], {}
+    if only and SEEDS_RECORD.exists():
+        kept = json.loads(SEEDS_RECORD.read_text())["examples"]
+    chosen = [path for path in examples() if path.parent.name == "applications" and only in path.name]
+    for example in chosen:
+        entry = {"source_sha256": source_digest(example), "comparisons": {}, "wall_s": {}}
+        for seed in range(seeds):
+            run = run_example(example, profile, env, seed=seed)
+            if not run.ok:
+                raise SystemExit(
+                    f"{example.name} failed under seed {seed} ({run.returncode}):\n{run.output_tail}"
+                )
+            entry["comparisons"][str(seed)] = run.record["comparisons"]
+            entry["wall_s"][str(seed)] = round(run.wall_s, 1)
+            for comparison in run.record["comparisons"]:
+                rows.append(
+                    f"| {example_key(example)} | {seed} | {comparison['case']} | {run.wall_s:.1f} | "
+                    f"{verdicts_summary(comparison)} |"
+                )
+                print(rows[-1], flush=True)
+        kept[example_key(example)] = entry
+    record = {
+        "run": {
+            "profile": profile,
+            "device": run.record["device"],
+            "date": datetime.date.today().isoformat(),
+            "seeds": list(range(seeds)),
+        },
+        "examples": kept,
+    }
+    SEEDS_RECORD.parent.mkdir(parents=True, exist_ok=True)
+    SEEDS_RECORD.write_text(json.dumps(record, indent=1) + "\n")
+    return rows
+
+
 def docs_rows(env: dict) -> list[str]:
     out = ROOT / "docs" / "_build" / "bench-html"
     generated_paths = (
         out,
+        staging_of(out),
         doctrees_of(out),
         ROOT / "docs" / "auto_examples",
         ROOT / "docs" / "sg_execution_times.rst",
@@ -105,16 +169,31 @@ def main() -> None:
     parser.add_argument("--profile", default=os.environ.get("DLIS_PROFILE", "quick"))
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--no-docs", action="store_true", help="skip the two docs builds")
+    parser.add_argument("--seeds", type=int, default=0, help="run each application under this many seeds")
+    parser.add_argument("--only-seeds", action="store_true", help="only the seeds' runs")
+    parser.add_argument("--only", default="", help="seeds: only the applications whose names contain this")
     args = parser.parse_args()
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
-    lines = [
-        f"## Gallery examples, {args.profile} profile, median of {args.repeat}, {os.cpu_count()} CPU cores",
-        "",
-        "| example | wall s | budget s | within | peak MB | training s | metric |",
-        "|---|---|---|---|---|---|---|",
-        *example_rows(args.profile, args.repeat, env),
-    ]
-    if not args.no_docs:
+    lines = []
+    if not args.only_seeds:
+        lines += [
+            f"## Gallery examples, {args.profile} profile, median of {args.repeat}, "
+            f"{os.cpu_count()} CPU cores",
+            "",
+            "| example | wall s | budget s | within | peak MB | training s | training | metric |",
+            "|---|---|---|---|---|---|---|---|",
+            *example_rows(args.profile, args.repeat, env),
+        ]
+    if args.seeds:
+        lines += [
+            "",
+            f"## Applications under {args.seeds} seeds ({SEEDS_RECORD.relative_to(ROOT)})",
+            "",
+            "| example | seed | case | wall s | verdicts |",
+            "|---|---|---|---|---|",
+            *seed_rows(args.profile, args.seeds, env, args.only),
+        ]
+    if not args.no_docs and not args.only_seeds:
         lines += ["", "## Docs build", "", "| build | time | memory |", "|---|---|---|", *docs_rows(env)]
     report = "\n".join(lines) + "\n"
     (ROOT / "bench").mkdir(exist_ok=True)

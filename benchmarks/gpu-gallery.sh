@@ -13,6 +13,6 @@ if compgen -G ".whl/*.whl" >/dev/null; then
     --target /tmp/dlis-site .whl/*.whl
   export PYTHONPATH=/tmp/dlis-site${PYTHONPATH:+:$PYTHONPATH}
 fi
-export PYTHONPATH=$PWD/ext${PYTHONPATH:+:$PYTHONPATH}  # dlis_gallery, without installing the project
+export PYTHONPATH=$PWD/ext/dlis-gallery/src${PYTHONPATH:+:$PYTHONPATH}  # dlis_gallery, not installed
 export KERAS_BACKEND=${KERAS_BACKEND:-torch} PYTHONUNBUFFERED=1
 exec python3 benchmarks/gpu_gallery.py "$out" "$@"
