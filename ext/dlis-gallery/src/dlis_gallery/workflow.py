@@ -8,9 +8,10 @@ missing, or was made by older code, the making step is run again (quietly)
 first.  So each page runs alone, and an edited step never leaves a later page
 with stale results.
 
-The steps' sources travel with this module (``workflow_steps``: in the
-project a link to ``gallery/workflow``, in the readers' wheel a copy), so a
-step downloaded alone re-makes what it needs from the earlier steps.  The
+The steps' sources travel with this module (the readers' wheel holds a copy
+of ``gallery/workflow`` as ``workflow_steps``; in the project they are read
+from the gallery itself), so a step downloaded alone re-makes what it needs
+from the earlier steps.  The
 results are kept in ``.store`` under the working directory, or where
 ``DLIS_WORKFLOW_STORE`` says (a docs build keeps them with the generated
 gallery, shared by every page that reuses them).
@@ -25,7 +26,13 @@ import os
 import runpy
 from pathlib import Path
 
-STEPS = Path(__file__).with_name("workflow_steps")
+
+def _steps_folder() -> Path:
+    packaged = Path(__file__).with_name("workflow_steps")
+    return packaged if packaged.is_dir() else Path(__file__).parents[4] / "gallery" / "workflow"
+
+
+STEPS = _steps_folder()
 STORE_VARIABLE = "DLIS_WORKFLOW_STORE"
 
 
