@@ -43,6 +43,7 @@ from dlis_gallery.figures import (
 )
 from dlis_gallery.inference import how_to_apply
 from dlis_gallery.metrics import iou_per_class, mean_iou
+from dlis_gallery.tuning import once_per_image
 
 run = start_run("segmentation")
 TRAIN, STEPS = run.pick(smoke=(3, 20), quick=(24, 800), full=(96, 6000))
@@ -228,8 +229,12 @@ def multiotsu(image):
     return np.digitize(image, threshold_multiotsu(image, classes=PHASES))
 
 
-def flat_fielded(image, smooth, radius):
-    return multiotsu(gaussian(image, sigma=smooth) / gaussian(image, sigma=radius))
+def blurred(image, radius):
+    return gaussian(image, sigma=radius)
+
+
+def flat_fielded(image, smooth, radius, blur=blurred):
+    return multiotsu(blur(image, smooth) / blur(image, radius))
 
 
 RADII = {
@@ -239,9 +244,14 @@ RADII = {
 
 
 def tuned_thresholds(micrographs, label=""):
+    blur = once_per_image(blurred)  # each micrograph blurred once per radius tried
+
     def score(**knobs):
         return np.mean(
-            [mean_iou(y, flat_fielded(x, **knobs), PHASES) for x, y in micrographs]
+            [
+                mean_iou(y, flat_fielded(x, **knobs, blur=blur), PHASES)
+                for x, y in micrographs
+            ]
         )
 
     return partial(

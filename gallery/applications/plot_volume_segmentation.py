@@ -45,6 +45,7 @@ from dlis_gallery.figures import (
 )
 from dlis_gallery.inference import apply_network, how_to_apply
 from dlis_gallery.metrics import iou_per_class, mean_interval, mean_iou, phase_errors
+from dlis_gallery.tuning import once_per_image
 
 run = start_run("volume_segmentation")
 TRAIN, STEPS = run.pick(smoke=(2, 10), quick=(6, 300), full=(24, 4000))
@@ -260,8 +261,8 @@ def blurred(volume, radius):
     return gaussian(volume, sigma=[radius / step for step in SPACING])
 
 
-def flat_fielded(volume, smooth, radius):
-    return multiotsu(blurred(volume, smooth) / blurred(volume, radius))
+def flat_fielded(volume, smooth, radius, blur=blurred):
+    return multiotsu(blur(volume, smooth) / blur(volume, radius))
 
 
 # A radius of twice the volume's width blurs it flat: no correction at all, so
@@ -274,9 +275,14 @@ RADII = {
 
 
 def tuned_thresholds(volumes, label=""):
+    blur = once_per_image(blurred)  # each volume blurred once per radius tried
+
     def score(**knobs):
         return np.mean(
-            [mean_iou(y, flat_fielded(x, **knobs), PHASES) for x, y in volumes]
+            [
+                mean_iou(y, flat_fielded(x, **knobs, blur=blur), PHASES)
+                for x, y in volumes
+            ]
         )
 
     method = "Flat-fielded multi-Otsu" + label

@@ -6,7 +6,7 @@ import pytest
 
 from dlis_gallery.results import AHEAD, BEHIND, TIED, Comparison, render_html, verdict_sentence
 from dlis_gallery.run import ExampleRun, OverlappingSetsError
-from dlis_gallery.tuning import GRID_EDGE, grid_search
+from dlis_gallery.tuning import GRID_EDGE, grid_search, once_per_image
 
 
 def _comparison(network, baseline, other=None, **options):
@@ -239,3 +239,27 @@ def test_training_records_its_pace_and_where_the_validation_loss_levels_off(tmp_
     assert run.training["steps"] == 500 and run.training["steps_per_s"] == 12.5
     assert run.training["plateau_step"] == 400 and run.training["plateau_s"] == 32.0
     assert "plateau at step 400" in capsys.readouterr().out
+
+
+def test_a_tuning_blurs_each_image_once_per_radius_and_keeps_images_apart():
+    import numpy as np
+    from scipy import ndimage
+
+    calls = []
+
+    def blur(image, sigma):
+        calls.append(sigma)
+        return ndimage.gaussian_filter(image, sigma)
+
+    remembered = once_per_image(blur)
+    first, second = np.eye(16), np.eye(16)[::-1].copy()
+    tuning = grid_search(
+        lambda smooth, radius: (
+            -np.abs(remembered(first, smooth) - remembered(first, radius)).mean()
+            - np.abs(remembered(second, smooth) - remembered(second, radius)).mean()
+        ),
+        {"smooth": [0.5, 1, 2], "radius": [4, 8, 16]},
+    )
+    assert sorted(calls) == sorted(2 * [0.5, 1, 2, 4, 8, 16]), "each image, each radius, once"
+    assert tuning.knobs == {"smooth": 2, "radius": 4}
+    assert np.array_equal(remembered(second, 2), ndimage.gaussian_filter(second, 2))

@@ -8,11 +8,14 @@ reports those knobs, so the page can say so (and the build can refuse it).
 A knob may have limits it cannot or should not pass (an overlap fraction
 cannot exceed 1; a window beyond some size costs more than a page can spend):
 a best value on such a limit is not a grid edge, and is reported as a note.
+A grid asks for the same costly step of the same image again and again (a
+blur at each radius, whatever the other knob): :func:`once_per_image` keeps
+each answer, so a search costs what its distinct steps cost.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 
 #: The words every grid-edge warning carries: the docs build fails on a page that shows them.
@@ -129,3 +132,29 @@ def _on_edge(value, values: Sequence, limit: tuple[float, float] | None) -> bool
     if limit is not None and value in limit:
         return False
     return value in (min(numeric), max(numeric))
+
+
+def once_per_image(function: Callable) -> Callable:
+    """``function(image, *knobs)``, computed once per image and knobs, then remembered.
+
+    For a tuning's score only: the answers stay in memory as long as the
+    returned function does (make it inside the function that tunes).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from scipy import ndimage
+    >>> blur = once_per_image(ndimage.gaussian_filter)
+    >>> image = np.eye(8)
+    >>> blur(image, 2) is blur(image, 2)
+    True
+    """
+    answers: dict[tuple[int, Hashable], tuple] = {}
+
+    def remembered(image, *knobs):
+        key = (id(image), *knobs)
+        if key not in answers:
+            answers[key] = (image, function(image, *knobs))  # the image is kept, so its id stays its own
+        return answers[key][1]
+
+    return remembered
