@@ -15,7 +15,7 @@ import pytest
 
 from dlis_gallery.bioimage import FIXED_SIDE, PACKAGE_TOOLS, package_network, preprocessed
 from dlis_gallery.inference import HowToApply, apply_network
-from dlis_gallery.networks import save_network
+from dlis_gallery.networks import flip_averaged, save_network
 from dlis_gallery.run import SavedNetwork, unpackable
 
 if keras.backend.backend() != "tensorflow":
@@ -114,6 +114,21 @@ def test_an_interpolating_upsampler_gets_a_package_of_fixed_tiles_that_still_tak
         onnx_answer, keras_answer = apply_network(package, image), apply_network(path, image)
     assert onnx_answer.shape == (150, 122)
     np.testing.assert_allclose(onnx_answer, keras_answer, atol=1e-3)
+
+
+def test_a_flip_averaged_network_packs_and_gives_its_answer_without_keras(tmp_path):
+    """The denoising page packs the mean over eight views: the turns and flips export to ONNX
+    (Transpose, ReverseV2) and run in onnxruntime as in Keras, on a non-square image."""
+    model = flip_averaged(_pooling_network())
+    how = HowToApply("denoise", (1.0, 99.0), (0.1, 0.8), (0.02, 0.2), (0.0, 1.0), halo=7, multiple=2)
+    path, about = _saved(tmp_path, model, how, name="averaged")
+    package = package_network(model, how, about, path, np.random.default_rng(5).random((48, 64)))
+    image = np.random.default_rng(6).uniform(0, 4000, (90, 53)).astype("float32")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        onnx_answer, keras_answer = apply_network(package, image), apply_network(path, image)
+    assert onnx_answer.shape == (90, 53)
+    np.testing.assert_allclose(onnx_answer, keras_answer, atol=0.05)  # counts, of 0 to 4000
 
 
 def test_a_saved_network_says_which_tools_open_its_package_or_why_it_has_none(tmp_path):

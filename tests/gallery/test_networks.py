@@ -6,7 +6,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from dlis_gallery.networks import load_network, percentile_normalise, predict_tiled, save_network
+from dlis_gallery.networks import (
+    flip_averaged,
+    load_network,
+    percentile_normalise,
+    predict_tiled,
+    save_network,
+)
 from dlis_gallery.quiet import quiet_keras
 
 keras = quiet_keras()
@@ -91,3 +97,36 @@ def test_a_volume_is_tiled_in_3d_and_gives_the_whole_volume_answer():
     np.testing.assert_allclose(tiled[1:-1, 1:-1, 1:-1], whole[1:-1, 1:-1, 1:-1], atol=1e-6)
     seamed = predict_tiled(model, volume, tile=(4, 16, 8), margin=0)
     assert np.abs(seamed - whole)[1:-1, 1:-1, 1:-1].max() > 0.01, "without the margin, seams"
+
+
+def _eight_views_mean(model, batch: np.ndarray) -> np.ndarray:
+    """What a flip-averaged ``model`` should answer, worked out with NumPy: turn and flip the
+    last two spatial axes, ask, undo, average."""
+    rows, columns = batch.ndim - 3, batch.ndim - 2
+    answers = []
+    for turns in range(4):
+        for flip in (False, True):
+            view = np.rot90(batch, turns, axes=(rows, columns))
+            view = np.flip(view, columns) if flip else view
+            answer = keras.ops.convert_to_numpy(model(np.ascontiguousarray(view)))
+            answer = np.flip(answer, columns) if flip else answer
+            answers.append(np.rot90(answer, -turns, axes=(rows, columns)))
+    return np.mean(answers, axis=0)
+
+
+@pytest.mark.parametrize("dims", [2, 3])
+def test_a_flip_averaged_network_answers_the_mean_of_the_eight_views_and_saves_as_plain_keras(dims, tmp_path):
+    rng = np.random.default_rng(5)
+    convolution = (keras.layers.Conv2D if dims == 2 else keras.layers.Conv3D)(3, 3, padding="same")
+    inputs = keras.Input(shape=(None,) * dims + (1,))
+    model = keras.Model(inputs, convolution(inputs))  # random weights: no symmetry of its own
+    batch = rng.random((2, *((5,) if dims == 3 else ()), 9, 14, 1), dtype="float32")  # not square
+    averaged = flip_averaged(model)
+    answer = keras.ops.convert_to_numpy(averaged(batch))
+    assert answer.shape == (*batch.shape[:-1], 3)
+    np.testing.assert_allclose(answer, _eight_views_mean(model, batch), atol=1e-5)
+    one_view = keras.ops.convert_to_numpy(model(batch))
+    assert np.abs(answer - one_view).max() > 1e-3, "the views must differ for this test to mean anything"
+    path = save_network(averaged, tmp_path / "averaged.keras", {"profile": "smoke"})
+    plain = keras.saving.load_model(path, compile=False)  # an ordinary Keras file
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(plain(batch)), answer, atol=1e-6)

@@ -7,11 +7,14 @@ it was trained (profile, data) and what it measured.  A scientist loads it
 with :func:`load_network` and applies it to an image of any size with
 :func:`predict_tiled`, which cuts the image into overlapping tiles, so that
 neither the network's size limits nor the memory decide which images it can
-take.
+take.  :func:`flip_averaged` wraps a network so that it answers with the
+average over the eight turns and mirror images of its input, for samples
+that have no preferred direction.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import zipfile
 from collections.abc import Mapping
@@ -112,6 +115,76 @@ def percentile_normalise(image: np.ndarray, low: float = 1.0, high: float = 99.8
     """
     bottom, top = np.percentile(image, [low, high])
     return ((np.asarray(image, "float32") - bottom) / max(top - bottom, 1e-12)).astype("float32")
+
+
+def flip_averaged(model):
+    """The network that answers with the mean of ``model``'s answers to the eight turns
+    and mirror images of its input (test-time augmentation).
+
+    A network trained on crops turned and flipped at random has learnt every
+    orientation, yet its eight answers about one image differ a little; their
+    mean is a better answer than any one of them, as averaging several
+    networks would be, for eight times the work.  The turns and flips act on
+    the last two spatial axes (rows and columns; the planes of a volume keep
+    their order), and each answer is turned back before the mean.  The result
+    is an ordinary Keras model, made to be applied: it shares ``model``'s
+    weights but not its optimizer (train ``model``, not this), and saved,
+    loaded or exported to ONNX like any other, it needs nothing of this
+    package.
+
+    Parameters
+    ----------
+    model : keras.Model
+        A network of images ``(batch, rows, columns, channels)`` or volumes
+        ``(batch, planes, rows, columns, channels)`` whose answer has the same
+        layout (an image, class scores, a heat map; larger by a scale is fine).
+
+    Returns
+    -------
+    keras.Model
+        Takes and gives what ``model`` does.
+
+    Examples
+    --------
+    A network that looks along rows only answers a turned image differently;
+    averaged, it does not:
+
+    >>> import keras
+    >>> along_rows = keras.layers.Conv2D(1, (3, 1), padding="same")
+    >>> rows = keras.Sequential([keras.Input((None, None, 1)), along_rows])
+    >>> image = np.random.default_rng(0).random((1, 6, 8, 1)).astype("float32")
+    >>> turned = np.ascontiguousarray(np.swapaxes(image, 1, 2))
+    >>> def turns_with_image(network):
+    ...     answer, answer_turned = (keras.ops.convert_to_numpy(network(x)) for x in (image, turned))
+    ...     return bool(np.allclose(answer_turned, np.swapaxes(answer, 1, 2), atol=1e-6))
+    >>> turns_with_image(rows), turns_with_image(flip_averaged(rows))
+    (False, True)
+    """
+    import keras
+
+    inner = keras.Model(model.inputs[0], model.outputs[0], name=model.name)  # its layers, never compiled
+    inputs = keras.Input(model.inputs[0].shape[1:])
+    rank = len(inputs.shape)
+    rows, columns = rank - 3, rank - 2
+    swapped = list(range(rank))
+    swapped[rows], swapped[columns] = columns, rows
+
+    def viewed(tensor, transpose, flips):
+        for axis in flips:
+            tensor = keras.ops.flip(tensor, axis=axis)
+        return keras.ops.transpose(tensor, swapped) if transpose else tensor
+
+    def turned_back(tensor, transpose, flips):
+        tensor = keras.ops.transpose(tensor, swapped) if transpose else tensor
+        for axis in flips:
+            tensor = keras.ops.flip(tensor, axis=axis)
+        return tensor
+
+    answers = []
+    for transpose, flip_rows, flip_columns in itertools.product((False, True), repeat=3):
+        flips = [axis for axis, flip in ((rows, flip_rows), (columns, flip_columns)) if flip]
+        answers.append(turned_back(inner(viewed(inputs, transpose, flips)), transpose, flips))
+    return keras.Model(inputs, keras.layers.Average()(answers), name=f"{model.name}_flip_averaged")
 
 
 def predict_tiled(model, image: np.ndarray, tile=256, margin=16, scale: int = 1, batch: int = 8):
