@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from dlis_gallery.networks import (
+    answered,
     flip_averaged,
     load_network,
     percentile_normalise,
@@ -130,3 +131,22 @@ def test_a_flip_averaged_network_answers_the_mean_of_the_eight_views_and_saves_a
     path = save_network(averaged, tmp_path / "averaged.keras", {"profile": "smoke"})
     plain = keras.saving.load_model(path, compile=False)  # an ordinary Keras file
     np.testing.assert_allclose(keras.ops.convert_to_numpy(plain(batch)), answer, atol=1e-6)
+
+
+def test_an_answer_keeps_nothing_for_training():
+    """On PyTorch an eager call would keep every activation for the gradients (8x the memory
+    for a flip-averaged network): the answer is computed with gradients off."""
+    if keras.backend.backend() != "torch":
+        pytest.skip("only PyTorch's eager calls keep activations for gradients")
+    import torch
+
+    seen = []
+
+    class GradientSpy(keras.layers.Layer):
+        def call(self, x):
+            seen.append(torch.is_grad_enabled())
+            return x
+
+    model = keras.Sequential([keras.Input((None, None, 1)), GradientSpy()])
+    np.testing.assert_array_equal(answered(model, np.ones((1, 4, 4, 1), "float32")), 1.0)
+    assert seen[-1] is False

@@ -117,6 +117,36 @@ def percentile_normalise(image: np.ndarray, low: float = 1.0, high: float = 99.8
     return ((np.asarray(image, "float32") - bottom) / max(top - bottom, 1e-12)).astype("float32")
 
 
+def answered(model, batch: np.ndarray) -> np.ndarray:
+    """``model``'s answer to ``batch``, as a NumPy array, keeping nothing for training.
+
+    On PyTorch, Keras' eager call keeps every layer's activations for the
+    gradients until the answer is freed: with its flip-averaged network, the
+    denoising page's smoke run peaked at 4.4 GB that way, and at 1.3 GB here,
+    where PyTorch computes no gradients.  The other backends keep nothing
+    anyway.
+
+    Examples
+    --------
+    >>> import keras
+    >>> doubler = keras.Sequential([keras.Input((None, None, 1)), keras.layers.Rescaling(2.0)])
+    >>> answered(doubler, np.ones((1, 2, 3, 1), "float32"))[0, ..., 0].tolist()
+    [[2.0, 2.0, 2.0], [2.0, 2.0, 2.0]]
+    """
+    import contextlib
+
+    import keras
+
+    if keras.backend.backend() == "torch":
+        import torch
+
+        quiet = torch.no_grad()
+    else:
+        quiet = contextlib.nullcontext()
+    with quiet:
+        return keras.ops.convert_to_numpy(model(batch, training=False))
+
+
 def flip_averaged(model):
     """The network that answers with the mean of ``model``'s answers to the eight turns
     and mirror images of its input (test-time augmentation).
@@ -235,8 +265,6 @@ def predict_tiled(model, image: np.ndarray, tile=256, margin=16, scale: int = 1,
     """
     import itertools
 
-    import keras
-
     shape = image.shape
     tiles = _per_axis(tile, len(shape))
     margins = _per_axis(margin, len(shape))
@@ -254,7 +282,7 @@ def predict_tiled(model, image: np.ndarray, tile=256, margin=16, scale: int = 1,
     for start in range(0, len(corners), batch):
         chunk = corners[start : start + batch]
         batch_in = np.stack([padded[_box(corner, windows)] for corner in chunk])
-        outputs = keras.ops.convert_to_numpy(model(batch_in[..., None], training=False))
+        outputs = answered(model, batch_in[..., None])
         if answer is None:
             answer = np.zeros([full * scale for full in padded_shape] + [outputs.shape[-1]], outputs.dtype)
         for corner, output in zip(chunk, outputs, strict=True):
