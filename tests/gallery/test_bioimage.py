@@ -97,11 +97,15 @@ def test_the_package_applied_without_keras_gives_the_networks_answer(tmp_path):
     assert np.mean(onnx_labels == keras_labels) > 0.999
 
 
-def test_an_interpolating_upsampler_gets_a_package_of_fixed_tiles_that_still_takes_any_image(tmp_path):
+@pytest.mark.parametrize("averaged", [False, True], ids=["one view", "flip-averaged"])
+def test_an_interpolating_upsampler_gets_a_package_of_fixed_tiles_that_still_takes_any_image(
+    tmp_path, averaged
+):
     inputs = keras.Input((None, None, 1))
     smooth = keras.layers.UpSampling2D(2, interpolation="bicubic")(inputs)
     detail = keras.layers.Conv2DTranspose(1, 2, strides=2)(keras.layers.Conv2D(4, 3, padding="same")(inputs))
     model = keras.Model(inputs, keras.layers.Add()([smooth, detail]))
+    model = flip_averaged(model) if averaged else model  # the upsampler one layer down
     how = HowToApply("upscale", (1.0, 99.0), (0.1, 0.9), (0.0, 1.0), (-1.0, 2.0), halo=2, scale=2)
     path, about = _saved(tmp_path, model, how, name="twice")
     sample = np.random.default_rng(2).uniform(0, 1, (200, 150)).astype("float32")
@@ -118,7 +122,7 @@ def test_an_interpolating_upsampler_gets_a_package_of_fixed_tiles_that_still_tak
 
 def test_a_flip_averaged_network_packs_and_gives_its_answer_without_keras(tmp_path):
     """The denoising page packs the mean over eight views: the turns and flips export to ONNX
-    (Transpose, ReverseV2) and run in onnxruntime as in Keras, on a non-square image."""
+    (transposes and reversals) and run in onnxruntime as in Keras, on a non-square image."""
     model = flip_averaged(_pooling_network())
     how = HowToApply("denoise", (1.0, 99.0), (0.1, 0.8), (0.02, 0.2), (0.0, 1.0), halo=7, multiple=2)
     path, about = _saved(tmp_path, model, how, name="averaged")

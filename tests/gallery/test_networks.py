@@ -150,3 +150,10 @@ def test_an_answer_keeps_nothing_for_training():
     model = keras.Sequential([keras.Input((None, None, 1)), GradientSpy()])
     np.testing.assert_array_equal(answered(model, np.ones((1, 4, 4, 1), "float32")), 1.0)
     assert seen[-1] is False
+
+
+def test_flip_averaging_refuses_a_network_of_two_outputs():
+    inputs = keras.Input(shape=(None, None, 1))
+    two = keras.Model(inputs, [keras.layers.Conv2D(1, 3, padding="same")(inputs), inputs])
+    with pytest.raises(ValueError, match="2 outputs"):
+        flip_averaged(two)

@@ -378,8 +378,8 @@ def _unused_name(graph, stem: str) -> str:
 
 def _without_optimizer(model, path: Path) -> Path:
     """The network alone, as a ``.keras`` file: a third of the size of one that keeps the
-    optimizer's state for more training (the page's own download does), and that needs
-    no custom loss to load."""
+    optimizer's state for more training (the page's own download does, unless the page
+    saves a flip-averaged network, which has none), and that needs no custom loss to load."""
     import keras
 
     keras.Model(model.inputs, model.outputs).save(path)  # the same layers, never compiled
@@ -391,8 +391,16 @@ def _fixed_size(model) -> bool:
     ``UpSampling2D`` with free sides (``ops.image.resize`` tests the size in Python)."""
     import keras
 
-    upsampling = [layer for layer in model.layers if isinstance(layer, keras.layers.UpSampling2D)]
+    upsampling = [layer for layer in _all_layers(model) if isinstance(layer, keras.layers.UpSampling2D)]
     return any(layer.interpolation != "nearest" for layer in upsampling)
+
+
+def _all_layers(model):
+    """Every layer of ``model``, and of the networks inside it (a flip-averaged network is
+    one layer around the trained one)."""
+    for layer in model.layers:
+        yield layer
+        yield from _all_layers(layer) if hasattr(layer, "layers") else ()
 
 
 def _softmax(scores: np.ndarray) -> np.ndarray:

@@ -165,9 +165,11 @@ def flip_averaged(model):
     Parameters
     ----------
     model : keras.Model
-        A network of images ``(batch, rows, columns, channels)`` or volumes
-        ``(batch, planes, rows, columns, channels)`` whose answer has the same
-        layout (an image, class scores, a heat map; larger by a scale is fine).
+        A network of one input and one output: images ``(batch, rows, columns,
+        channels)`` or volumes ``(batch, planes, rows, columns, channels)`` whose
+        answer has the same layout (an image, per-pixel class scores, a heat
+        map; larger by a scale is fine).  Its input sides must be free, or
+        square: a transposed view swaps them.
 
     Returns
     -------
@@ -192,6 +194,11 @@ def flip_averaged(model):
     """
     import keras
 
+    if len(model.inputs) != 1 or len(model.outputs) != 1:
+        raise ValueError(
+            f"{model.name} has {len(model.inputs)} inputs and {len(model.outputs)} outputs: "
+            "flip averaging takes a network of one image in and one answer out"
+        )
     inner = keras.Model(model.inputs[0], model.outputs[0], name=model.name)  # its layers, never compiled
     inputs = keras.Input(model.inputs[0].shape[1:])
     rank = len(inputs.shape)
@@ -263,8 +270,6 @@ def predict_tiled(model, image: np.ndarray, tile=256, margin=16, scale: int = 1,
     >>> predict_tiled(cube, np.ones((9, 20, 30)), tile=(8, 16, 16), margin=2).shape
     (9, 20, 30)
     """
-    import itertools
-
     shape = image.shape
     tiles = _per_axis(tile, len(shape))
     margins = _per_axis(margin, len(shape))
