@@ -143,7 +143,6 @@ def measured_reach(model, scale: int = 1, size: int | None = None) -> int:
     >>> measured_reach(two, size=32)
     3
     """
-
     dims = len(model.inputs[0].shape) - 2
     size = size or (256 if dims == 2 else 64)
     base = np.random.default_rng(0).uniform(0.3, 0.7, (1, *(size,) * dims, 1)).astype("float32")
