@@ -48,7 +48,7 @@ from dlis_gallery.figures import (
 from dlis_gallery.images import bundled_gray, random_patches
 from dlis_gallery.inference import how_to_apply
 from dlis_gallery.metrics import psnr, ssim
-from dlis_gallery.networks import flip_averaged
+from dlis_gallery.networks import answered, flip_averaged
 
 run = start_run("denoising")
 STEPS, BATCH = run.pick(smoke=(10, 8), quick=(700, 16), full=(8000, 32))
@@ -219,7 +219,7 @@ def network(noisy, net=averaged):
     """The network's answer for an image of any size (padded to sides of 4 n)."""
     rows, cols = (-side % 4 for side in noisy.shape)
     padded = np.pad(noisy, ((0, rows), (0, cols)), mode="reflect")
-    answer = keras.ops.convert_to_numpy(net(padded[None, ..., None], training=False))
+    answer = answered(net, padded[None, ..., None])
     return answer[0, : noisy.shape[0], : noisy.shape[1], 0]
 
 

@@ -38,6 +38,7 @@ from dlis_gallery.figures import score_chart, sweep_chart, training_curve
 from dlis_gallery.images import bundled_gray
 from dlis_gallery.inference import how_to_apply
 from dlis_gallery.metrics import detection_scores
+from dlis_gallery.networks import answered
 
 run = start_run("object_detection")
 POOL, STEPS, BATCH = run.pick(
@@ -193,10 +194,8 @@ def heat_map(image):
     if key not in heat_maps:
         rows, cols = (-side % 4 for side in image.shape)
         padded = np.pad(image, ((0, rows), (0, cols)), mode="reflect")
-        heat = model(padded[None, ..., None], training=False)
-        heat_maps[key] = keras.ops.convert_to_numpy(heat)[
-            0, : image.shape[0], : image.shape[1], 0
-        ]
+        heat = answered(model, padded[None, ..., None])
+        heat_maps[key] = heat[0, : image.shape[0], : image.shape[1], 0]
     return heat_maps[key]
 
 

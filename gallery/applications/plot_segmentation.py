@@ -43,6 +43,7 @@ from dlis_gallery.figures import (
 )
 from dlis_gallery.inference import how_to_apply
 from dlis_gallery.metrics import iou_per_class, mean_iou
+from dlis_gallery.networks import answered
 from dlis_gallery.tuning import once_per_image
 
 run = start_run("segmentation")
@@ -171,8 +172,7 @@ model.compile(
 def segment(image, multiple=8):
     rows, cols = (-side % multiple for side in image.shape)
     padded = np.pad(image, ((0, rows), (0, cols)), mode="reflect")
-    scores = model(padded[None, ..., None], training=False)
-    labels = keras.ops.convert_to_numpy(keras.ops.argmax(scores, axis=-1))
+    labels = answered(model, padded[None, ..., None]).argmax(axis=-1)
     return labels[0, : image.shape[0], : image.shape[1]]
 
 

@@ -47,6 +47,7 @@ from dlis_gallery.figures import (
 from dlis_gallery.images import bundled_gray, random_patches
 from dlis_gallery.inference import how_to_apply
 from dlis_gallery.metrics import psnr, ssim
+from dlis_gallery.networks import answered
 
 run = start_run("super_resolution")
 SCALE = 2
@@ -255,9 +256,7 @@ def tuned_at(noise, label=""):
 
 
 def network(small):
-    return keras.ops.convert_to_numpy(model(small[None, ..., None], training=False))[
-        0, ..., 0
-    ]
+    return answered(model, small[None, ..., None])[0, ..., 0]
 
 
 with run.timed("tuning"):

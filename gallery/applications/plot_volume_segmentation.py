@@ -45,6 +45,7 @@ from dlis_gallery.figures import (
 )
 from dlis_gallery.inference import apply_network, how_to_apply
 from dlis_gallery.metrics import iou_per_class, mean_interval, mean_iou, phase_errors
+from dlis_gallery.networks import answered
 from dlis_gallery.tuning import once_per_image
 
 run = start_run("volume_segmentation")
@@ -186,8 +187,7 @@ def unet(sees, name, widths=(8, 16, 32)):
 def segment(model, volume, multiple=4):
     pads = [(0, -side % multiple) for side in volume.shape]
     padded = np.pad(volume, pads, mode="reflect")
-    scores = model(padded[None, ..., None], training=False)
-    labels = keras.ops.convert_to_numpy(keras.ops.argmax(scores, axis=-1))[0]
+    labels = answered(model, padded[None, ..., None]).argmax(axis=-1)[0]
     return labels[tuple(slice(0, side) for side in volume.shape)]
 
 
