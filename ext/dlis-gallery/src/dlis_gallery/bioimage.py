@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from .inference import HowToApply
-from .networks import ABOUT
+from .networks import ABOUT, answered
 from .results import render_text
 
 #: What each kind of network gives back, in the package's words.
@@ -168,7 +168,7 @@ def package_network(
         side = min(FIXED_SIDE, *sample.shape)
         sample = sample[(slice(0, side),) * sample.ndim]
     test_input = sample[None, ..., None]
-    answer = keras.ops.convert_to_numpy(model(preprocessed(test_input, how)))
+    answer = answered(model, preprocessed(test_input, how))
     test_output = _softmax(answer) if how.kind == "segment" else answer
     name = about["network"]
     folder = Path(keras_file).parent
