@@ -51,6 +51,8 @@ SHOWN_NAMES = (
     N_("IoU phase 2"),
     N_("volume fraction error (points)"),
     N_("surface area error (%)"),
+    N_("error at boundaries (%)"),
+    N_("error inside phases (%)"),
     N_("F1"),
     N_("precision"),
     N_("recall"),

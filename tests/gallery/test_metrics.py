@@ -7,7 +7,15 @@ import pytest
 from scipy.optimize import linear_sum_assignment
 from scipy.spatial.distance import cdist
 
-from dlis_gallery.metrics import detection_scores, iou_per_class, mean_interval, mean_iou, psnr, ssim
+from dlis_gallery.metrics import (
+    detection_scores,
+    errors_by_place,
+    iou_per_class,
+    mean_interval,
+    mean_iou,
+    psnr,
+    ssim,
+)
 
 
 def test_psnr_of_a_known_error_and_clipping():
@@ -31,6 +39,28 @@ def test_mean_iou_by_hand():
     assert iou_per_class(truth, predicted, 3) == pytest.approx([3 / 4, 3 / 5, 0])
     assert np.isnan(iou_per_class(truth, truth, 3)[2])
     assert mean_iou(truth, truth, 3) == 1.0, "a class absent from both is not scored"
+
+
+def test_errors_by_place_by_hand():
+    truth = np.zeros((9, 9), int)
+    truth[4:, 4:] = 1  # a corner of class 1: its boundary pixels touch class 0, diagonals too
+    predicted = truth.copy()
+    predicted[3, 3] = 1  # diagonal to the corner: next to the boundary
+    predicted[0, 8] = 1  # four pixels from class 1: inside
+    predicted[8, 8] = 0  # the far corner of class 1: inside
+    assert errors_by_place(truth, predicted) == pytest.approx({"at boundaries": 100 / 81, "inside": 200 / 81})
+    wider = errors_by_place(truth, predicted, reach=4)
+    assert wider == pytest.approx({"at boundaries": 200 / 81, "inside": 100 / 81}), "(0, 8) is 4 from class 1"
+    assert errors_by_place(truth, truth) == {"at boundaries": 0.0, "inside": 0.0}
+
+
+def test_errors_by_place_add_up_to_the_wrong_pixels():
+    rng = np.random.default_rng(0)
+    truth = np.digitize(rng.normal(size=(40, 50)).cumsum(axis=1), [-2, 2])
+    predicted = np.where(rng.uniform(size=truth.shape) < 0.1, rng.integers(0, 3, truth.shape), truth)
+    errors = errors_by_place(truth, predicted)
+    assert errors["at boundaries"] + errors["inside"] == pytest.approx(np.mean(truth != predicted) * 100)
+    assert errors["at boundaries"] > 0 and errors["inside"] > 0
 
 
 def test_detection_scores_by_hand():
