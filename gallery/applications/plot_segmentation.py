@@ -146,12 +146,17 @@ print(
 # --------------------------------------------------
 # Three poolings halve the image three times, so the network needs sides
 # divisible by 8; :func:`segment` pads any image by reflection and crops the
-# answer back. The last layer gives one score (logit) per phase.
+# answer back. Each convolution is followed by batch normalisation (as in
+# CARE's U-Net), which keeps every layer's output on one scale while the
+# network learns: it learns more in the same steps, and a CPU's budget is
+# counted in steps. The last layer gives one score (logit) per phase.
 
 
 def block(x, width):
-    x = layers.Conv2D(width, 3, padding="same", activation="relu")(x)
-    return layers.Conv2D(width, 3, padding="same", activation="relu")(x)
+    for _ in range(2):
+        x = layers.Conv2D(width, 3, padding="same", use_bias=False)(x)
+        x = layers.Activation("relu")(layers.BatchNormalization()(x))
+    return x
 
 
 inputs = keras.Input(shape=(None, None, 1))
@@ -191,7 +196,7 @@ with run.timed("training"):
         verbose=0,
     )
 run.learnt(history, EVERY)
-training_curve(history, "cross-entropy")
+training_curve(history, "cross-entropy", log=True)
 
 # %%
 # A pixel classifier, trained on the same labels
