@@ -228,6 +228,36 @@ def bench(session: nox.Session) -> None:
     session.run("python", "benchmarks/gallery_budget.py", *session.posargs, env=QUIET_BACKENDS)
 
 
+#: CAREamics, the field's reference implementation of CARE (0.3.5 allows the lock's torch,
+#: 2.13.0).  It is installed without its requirements, which follow within the lock less
+#: three: torchvision (every release on the registry is built for CUDA's torch and fails to
+#: import beside the CPU one; CAREamics needs it only for its LVAE models and model-zoo
+#: export, and the script stands in for it), PyYAML (capped below the lock's) and microssim
+#: (a metric of its LVAE models, which caps torch at 2.11).
+CAREAMICS = "careamics==0.3.5"
+CAREAMICS_SKIPPED = ("torchvision", "pyyaml", "microssim")
+
+
+@nox.session
+def care(session: nox.Session) -> None:
+    """The denoising page's network against CARE (CAREamics) trained the same way, and BM3D.
+
+    ``nox -s care -- --network denoising.keras --seconds 59`` (the page's network
+    file and its training seconds); the table goes to ``bench/care.md``.
+    """
+    install_project(session, "docs")
+    session.install("--no-deps", CAREAMICS)
+    requires = session.run(
+        "python", "-c",
+        "from importlib.metadata import requires; "
+        "print('\\n'.join(r for r in requires('careamics') if 'extra ==' not in r))",
+        silent=True,
+    )  # fmt: skip
+    wanted = [line for line in requires.splitlines() if not line.lower().startswith(CAREAMICS_SKIPPED)]
+    install(session, "torch==2.13.0", *wanted)
+    session.run("python", "benchmarks/care_reference.py", *session.posargs, env=QUIET_BACKENDS)
+
+
 #: What a GPU machine with Python 3.12 and PyTorch but no Keras lacks to run the gallery.
 GPU_WHEELS = ["keras==3.15.1", "namex", "optree", "PyWavelets", "bm3d", "bm4d"]
 GPU_PLATFORMS = [f"manylinux_2_{n}_x86_64" for n in (28, 27, 17)] + ["manylinux2014_x86_64"]

@@ -209,9 +209,8 @@ training_curve(history, "mean squared error", log=True)
 # Filaments have no preferred direction, and the network learnt every turn
 # and mirror image of its crops; yet its answers about the eight views of one
 # field differ a little, and their mean is a better answer than any one of
-# them, for eight times the work (test-time augmentation: CAREamics predicts
-# this way by default). That averaged network is the one scored, saved and
-# packed below.
+# them, for eight times the work (test-time augmentation). That averaged
+# network is the one scored, saved and packed below.
 averaged = flip_averaged(model)
 
 
