@@ -246,7 +246,7 @@ def care(session: nox.Session) -> None:
     file and its training seconds); the table goes to ``bench/care.md``.
     """
     install_project(session, "docs")
-    session.install("--no-deps", CAREAMICS)
+    install(session, "--no-deps", CAREAMICS)  # the lock has no CAREamics: pinned here
     requires = session.run(
         "python", "-c",
         "from importlib.metadata import requires; "
