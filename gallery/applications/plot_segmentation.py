@@ -47,7 +47,7 @@ from dlis_gallery.networks import answered
 from dlis_gallery.tuning import once_per_image
 
 run = start_run("segmentation")
-TRAIN, STEPS = run.pick(smoke=(3, 20), quick=(24, 800), full=(96, 6000))
+TRAIN, STEPS = run.pick(smoke=(3, 20), quick=(24, 500), full=(96, 6000))
 TUNING, TEST = run.pick(smoke=(2, 2), quick=(4, 8), full=(8, 24))
 LEVEL_TUNING, LEVEL_TEST = run.pick(smoke=(1, 2), quick=(3, 5), full=(6, 12))
 PIXELS = run.pick(
@@ -148,8 +148,8 @@ print(
 # divisible by 8; :func:`segment` pads any image by reflection and crops the
 # answer back. Each convolution is followed by batch normalisation (as in
 # CARE's U-Net), which keeps every layer's output on one scale while the
-# network learns: it learns more in the same steps, and a CPU's budget is
-# counted in steps. The last layer gives one score (logit) per phase.
+# network learns: a step costs more, but the network learns more in each
+# second of training. The last layer gives one score (logit) per phase.
 
 
 def block(x, width):
