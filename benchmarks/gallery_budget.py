@@ -9,7 +9,8 @@ is printed and written to ``bench/gallery.md``.
 
 ``--seeds N`` runs each application under seeds 0 to N-1 (``DLIS_SEED``) and
 records every main verdict under each in ``gallery/reference/seeds.json``,
-which the pages show (a verdict that changes with the seed is not a win);
+which the pages show (a verdict that changes with the seed is not a win),
+with each seed's sweeps, training (steps per second, plateau) and wall time;
 ``--only NAME`` runs only the applications whose file names contain NAME (a new
 or changed page) and keeps the record's other entries.
 """
@@ -98,16 +99,33 @@ def _training(record: dict) -> str:
 SEEDS_RECORD = ROOT / "gallery" / "reference" / "seeds.json"
 
 
+#: What the seeds' record keeps of each run's training (``run.learnt``).
+TRAINING_KEYS = ("steps", "steps_per_s", "plateau_step", "plateau_s")
+
+
+def _sweep_runs(sweep: dict) -> str:
+    return ", ".join(
+        f"{run['outcome']} at {run['first']:g}" + (f"-{run['last']:g}" if run["last"] != run["first"] else "")
+        for run in sweep["runs"]
+    )
+
+
 def seed_rows(profile: str, seeds: int, env: dict, only: str = "") -> list[str]:
     """Each application (or those whose names contain ``only``, keeping the other
-    entries) under seeds 0 .. ``seeds`` - 1: its verdicts per seed, written to
-    :data:`SEEDS_RECORD`."""
+    entries) under seeds 0 .. ``seeds`` - 1: its verdicts, sweeps, training (steps per
+    second, plateau) and wall time per seed, written to :data:`SEEDS_RECORD`."""
     rows, kept = [], {}
     if only and SEEDS_RECORD.exists():
         kept = json.loads(SEEDS_RECORD.read_text())["examples"]
     chosen = [path for path in examples() if path.parent.name == "applications" and only in path.name]
     for example in chosen:
-        entry = {"source_sha256": source_digest(example), "comparisons": {}, "wall_s": {}}
+        entry = {
+            "source_sha256": source_digest(example),
+            "comparisons": {},
+            "wall_s": {},
+            "training": {},
+            "sweeps": {},
+        }
         for seed in range(seeds):
             run = run_example(example, profile, env, seed=seed)
             if not run.ok:
@@ -116,10 +134,19 @@ def seed_rows(profile: str, seeds: int, env: dict, only: str = "") -> list[str]:
                 )
             entry["comparisons"][str(seed)] = run.record["comparisons"]
             entry["wall_s"][str(seed)] = round(run.wall_s, 1)
-            for comparison in run.record["comparisons"]:
+            training = run.record.get("training") or {}
+            entry["training"][str(seed)] = {key: training[key] for key in TRAINING_KEYS if key in training}
+            entry["sweeps"][str(seed)] = run.record.get("sweeps", [])
+            lines = [
+                (comparison["case"], verdicts_summary(comparison)) for comparison in run.record["comparisons"]
+            ]
+            lines += [
+                (f"sweep by {sweep['knob']}", _sweep_runs(sweep)) for sweep in run.record.get("sweeps", [])
+            ]
+            lines += [("training", _training(run.record))]
+            for case, summary_line in lines:
                 rows.append(
-                    f"| {example_key(example)} | {seed} | {comparison['case']} | {run.wall_s:.1f} | "
-                    f"{verdicts_summary(comparison)} |"
+                    f"| {example_key(example)} | {seed} | {case} | {run.wall_s:.1f} | {summary_line} |"
                 )
                 print(rows[-1], flush=True)
         kept[example_key(example)] = entry
@@ -189,7 +216,7 @@ def main() -> None:
             "",
             f"## Applications under {args.seeds} seeds ({SEEDS_RECORD.relative_to(ROOT)})",
             "",
-            "| example | seed | case | wall s | verdicts |",
+            "| example | seed | case, sweep or training | wall s | measured |",
             "|---|---|---|---|---|",
             *seed_rows(args.profile, args.seeds, env, args.only),
         ]
