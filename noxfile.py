@@ -254,7 +254,7 @@ def care(session: nox.Session) -> None:
         silent=True,
     )  # fmt: skip
     wanted = [line for line in requires.splitlines() if not line.lower().startswith(CAREAMICS_SKIPPED)]
-    install(session, "torch==2.13.0", *wanted)
+    install(session, *BACKEND_PACKAGES["torch"], *wanted)
     session.run("python", "benchmarks/care_reference.py", *session.posargs, env=QUIET_BACKENDS)
 
 

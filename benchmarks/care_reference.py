@@ -50,9 +50,9 @@ from pathlib import Path
 import numpy as np
 from scipy import ndimage
 
-from dlis_gallery.inference import HowToApply, apply_network
+from dlis_gallery.inference import apply_network, loaded
 from dlis_gallery.metrics import mean_interval, psnr
-from dlis_gallery.networks import answered, load_network
+from dlis_gallery.networks import answered
 from dlis_gallery.tuning import grid_search
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -248,8 +248,7 @@ def interval(values) -> str:
 def compared(page: dict, care, network: Path, tuning, held_out, seed: int) -> tuple[list, list, list]:
     """Every method on the same noisy held-out fields at the page's two main noises: the
     table's rows of PSNR, of per-field differences, and BM3D's tuned scales."""
-    model, about = load_network(network)
-    how = HowToApply.from_record(about["apply"])
+    model, how = loaded(network)
     rng = np.random.default_rng([seed, 2])
     rows, differences, notes = [], [], []
     for kind, level in {"Gaussian": page["SIGMA"], "Poisson": page["PHOTONS"]}.items():

@@ -31,6 +31,7 @@ from pathlib import Path
 
 from example_runs import CHAINED, example_key, examples, run_example, source_digest, summary, verdicts_summary
 
+from dlis_gallery.sweeps import sweep_sentence
 from editions.__main__ import doctrees_of, staging_of
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -103,13 +104,6 @@ SEEDS_RECORD = ROOT / "gallery" / "reference" / "seeds.json"
 TRAINING_KEYS = ("steps", "steps_per_s", "plateau_step", "plateau_s")
 
 
-def _sweep_runs(sweep: dict) -> str:
-    return ", ".join(
-        f"{run['outcome']} at {run['first']:g}" + (f"-{run['last']:g}" if run["last"] != run["first"] else "")
-        for run in sweep["runs"]
-    )
-
-
 def seed_rows(profile: str, seeds: int, env: dict, only: str = "") -> list[str]:
     """Each application (or those whose names contain ``only``, keeping the other
     entries) under seeds 0 .. ``seeds`` - 1: its verdicts, sweeps, training (steps per
@@ -136,13 +130,11 @@ def seed_rows(profile: str, seeds: int, env: dict, only: str = "") -> list[str]:
             entry["wall_s"][str(seed)] = round(run.wall_s, 1)
             training = run.record.get("training") or {}
             entry["training"][str(seed)] = {key: training[key] for key in TRAINING_KEYS if key in training}
-            entry["sweeps"][str(seed)] = run.record.get("sweeps", [])
+            sweeps = entry["sweeps"][str(seed)] = run.record.get("sweeps", [])
             lines = [
                 (comparison["case"], verdicts_summary(comparison)) for comparison in run.record["comparisons"]
             ]
-            lines += [
-                (f"sweep by {sweep['knob']}", _sweep_runs(sweep)) for sweep in run.record.get("sweeps", [])
-            ]
+            lines += [("sweep", sweep_sentence(sweep)) for sweep in sweeps]
             lines += [("training", _training(run.record))]
             for case, summary_line in lines:
                 rows.append(
