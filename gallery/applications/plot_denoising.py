@@ -26,6 +26,7 @@ photographs unlike any filament what a change of sample costs.
 # ``start_run`` picks the profile (``full`` on a GPU, ``quick`` on a CPU), fixes
 # the seeds and prints where this example runs.
 import os
+import warnings
 from functools import partial
 
 import bm3d
@@ -46,9 +47,9 @@ from dlis_gallery.figures import (
     zoomed_panels,
 )
 from dlis_gallery.images import bundled_gray, random_patches
-from dlis_gallery.inference import how_to_apply
+from dlis_gallery.inference import FitWarning, apply_network, how_to_apply
 from dlis_gallery.metrics import psnr, ssim
-from dlis_gallery.networks import answered, flip_averaged
+from dlis_gallery.networks import flip_averaged, normalised
 
 run = start_run("denoising")
 STEPS, BATCH = run.pick(smoke=(10, 8), quick=(700, 16), full=(8000, 32))
@@ -117,10 +118,13 @@ def poisson_noise(clean, photons, rng):
 
 # %%
 # The network learns from 64x64 crops of many fields, turned and flipped at
-# random, each with fresh noise: half Gaussian with sigma anywhere from 0.05
-# to 0.25, half Poisson with 2 to 100 photons at full brightness. One network
-# for every noise of the sweep below, as a microscopist would train one
-# network for all the exposures of an experiment.
+# random, each field with fresh noise: half Gaussian with sigma anywhere from
+# 0.05 to 0.25, half Poisson with 2 to 100 photons at full brightness. One
+# network for every noise of the sweep below, as a microscopist would train
+# one network for all the exposures of an experiment. Each noisy field, and
+# its clean target with it, is first scaled so that the noisy field's 1st
+# and 99th percentiles land on 0 and 1 (``normalised``): that is how your
+# image will be scaled too, whatever its units.
 fields = [filaments(96, rng) for _ in range(FIELDS)]
 validation = [filaments(64, rng) for _ in range(16)]
 tuning = [filaments(64, rng)]  # one field per noise level: BM3D is slow
@@ -148,18 +152,19 @@ class Crops(keras.utils.PyDataset):
         noisy, clean = [], []
         for _ in range(self.batch):
             field = self.fields[self.rng.integers(len(self.fields))]
+            pair = normalised(blind_noise(field, self.rng), field)
             top, left = self.rng.integers(0, 96 - 64 + 1, 2)
-            crop = np.rot90(
-                field[top : top + 64, left : left + 64], self.rng.integers(4)
-            )
-            crop = crop[:, ::-1] if self.rng.integers(2) else crop
-            noisy.append(blind_noise(crop, self.rng))
-            clean.append(crop)
-        return np.stack(noisy)[..., None], np.stack(clean)[..., None].astype("float32")
+            turns, flip = self.rng.integers(4), self.rng.integers(2)
+            x, y = (np.rot90(a[top : top + 64, left : left + 64], turns) for a in pair)
+            noisy.append(x[:, ::-1] if flip else x)
+            clean.append(y[:, ::-1] if flip else y)
+        return np.stack(noisy)[..., None], np.stack(clean)[..., None]
 
 
-x_val = np.stack([blind_noise(clean, rng) for clean in validation])[..., None]
-y_val = np.stack(validation)[..., None]
+x_val, y_val = (
+    np.stack(scaled)[..., None]
+    for scaled in zip(*(normalised(blind_noise(c, rng), c) for c in validation))
+)
 print(f"{FIELDS} training fields of 96x96; {CROPS} held-out fields")
 
 # %%
@@ -213,16 +218,28 @@ training_curve(history, "mean squared error", log=True)
 # network is the one scored, saved and packed below.
 averaged = flip_averaged(model)
 
+# %%
+# Every field below is denoised as you would denoise yours, with
+# ``apply_network``: scaled by its own percentiles, cut into tiles that
+# overlap by the network's reach, and scaled back to its units. How to do
+# that is measured from the fields it learnt (``how_to_apply``).
+how = how_to_apply(
+    averaged,
+    "denoise",
+    [normalised(blind_noise(clean, rng))[0] for clean in fields[:64]],
+    multiple=4,
+)
+
 
 def network(noisy, net=averaged):
-    """The network's answer for an image of any size (padded to sides of 4 n)."""
-    rows, cols = (-side % 4 for side in noisy.shape)
-    padded = np.pad(noisy, ((0, rows), (0, cols)), mode="reflect")
-    answer = answered(net, padded[None, ..., None])
-    return answer[0, : noisy.shape[0], : noisy.shape[1], 0]
+    """The network's answer for a field of any size, in the field's units."""
+    with warnings.catch_warnings():
+        # the sweep's ends lie at the ends of what it learnt: no warning here
+        warnings.simplefilter("ignore", FitWarning)
+        return apply_network((net, how), noisy)
 
 
-pairs = list(zip(validation, x_val[..., 0]))
+pairs = [(clean, blind_noise(clean, rng)) for clean in validation]
 one_view, eight_views = (
     np.mean([psnr(clean, network(noisy, net)) for clean, noisy in pairs])
     for net in (model, averaged)
@@ -430,13 +447,10 @@ shift
 # %%
 # Use it on your images
 # ---------------------
-# The trained network is saved with how to apply it, measured here: where the
-# noisy fields had their 1st and 99th percentiles (yours are scaled to
-# match), the noise levels it learnt, how far one output pixel sees (the
-# tiles' overlap). The downloads at the end of this page include it.
-how = how_to_apply(
-    averaged, "denoise", [blind_noise(clean, rng) for clean in fields[:64]], multiple=4
-)
+# The trained network is saved with how to apply it, measured above: the
+# percentiles that set an image's scale, the noise levels it learnt, how far
+# one output pixel sees (the tiles' overlap). The downloads at the end of
+# this page include it.
 saved = run.save_network(
     averaged,
     how,
@@ -470,7 +484,7 @@ tifffile.imwrite(
 # page, and your image's name. A z-stack is denoised plane by plane; the
 # answer keeps your image's units.
 from dlis_gallery.image_files import read_image
-from dlis_gallery.inference import apply_network
+from dlis_gallery.inference import apply_network  # noqa: F811 (a block to copy)
 
 # sphinx_gallery_start_ignore
 os.chdir(saved.path.parent)  # the build keeps networks apart

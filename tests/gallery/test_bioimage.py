@@ -70,6 +70,16 @@ def test_a_package_declares_the_scaling_sizes_and_halo_its_record_says(tmp_path)
     np.testing.assert_allclose(test_output, expected, atol=1e-6)
 
 
+def test_a_network_that_learnt_images_scaled_to_0_and_1_gets_no_linear_step(tmp_path):
+    model = _pooling_network()
+    how = HowToApply("denoise", (1.0, 99.0), (0.0, 1.0), (0.02, 0.2), (0.0, 1.0), halo=7, multiple=2)
+    path, about = _saved(tmp_path, model, how)
+    sample = np.random.default_rng(3).uniform(0, 4000, (64, 64)).astype("float32")
+    (raw,) = _description(package_network(model, how, about, path, sample)).inputs
+    steps = [type(step).__name__ for step in raw.preprocessing]
+    assert "ScaleRangeDescr" in steps and "ScaleLinearDescr" not in steps, steps
+
+
 def _custom_loss(truth, answer):  # as the detection page's weighted loss: unknown to a loader
     return keras.ops.mean((truth - answer) ** 2 * (1 + truth))
 

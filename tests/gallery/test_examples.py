@@ -9,6 +9,7 @@ backends`` runs the same tests on JAX and PyTorch.
 
 from __future__ import annotations
 
+import ast
 import json
 import math
 import os
@@ -26,6 +27,9 @@ EXAMPLES = sorted(GALLERY.glob("*/plot_*.py"))
 #: Classical methods with nothing to tune (interpolations, a threshold picked from the
 #: histogram, a classifier trained on labels).
 UNTUNED = {"Bicubic", "Lanczos", "Multi-Otsu", "Random forest on features"}
+#: Pages whose tables score the network as a reader applies it (``apply_network`` with the record
+#: saved beside it), so that the margin they print is the one a reader gets.
+SCORED_AS_APPLIED = [GALLERY / "applications" / "plot_denoising.py"]
 TIMESTAMP_ROLE = re.compile(r":timestamp:`(\d\d:\d\d:\d\d) </guides/dragonfly-daily-15(?:#[\w-]+)?>`")
 
 
@@ -64,6 +68,23 @@ def test_each_example_uses_only_the_keras_api(path):
     source = path.read_text("utf-8")
     assert not re.search(r"^\s*(import|from) (tensorflow|torch|jax)\b", source, re.M)
     assert "verbose=1" not in source and 'verbose="auto"' not in source
+
+
+@pytest.mark.parametrize("path", SCORED_AS_APPLIED, ids=lambda path: path.stem)
+def test_the_network_a_page_scores_is_the_one_a_reader_applies(path):
+    calls = [node for node in ast.walk(ast.parse(path.read_text("utf-8"))) if isinstance(node, ast.Call)]
+
+    def lines_of(name):
+        return [call.lineno for call in calls if ast.unparse(call.func).endswith(name)]
+
+    first_table = min(lines_of("run.compare"))
+    assert min(lines_of("how_to_apply")) < first_table, "the record is measured before the first table"
+    applied = [
+        call
+        for call in calls
+        if ast.unparse(call.func) == "apply_network" and call.lineno < first_table and call.args
+    ]
+    assert any(isinstance(call.args[0], ast.Tuple) and "how" in ast.unparse(call.args[0]) for call in applied)
 
 
 def key_of(path: Path) -> str:

@@ -21,7 +21,7 @@ from dlis_gallery.inference import (
     loaded,
     measured_reach,
 )
-from dlis_gallery.networks import load_network, save_network
+from dlis_gallery.networks import answered, load_network, normalised, save_network
 
 
 def _network(outputs: int = 1, scale: int = 1) -> keras.Model:
@@ -51,6 +51,31 @@ def test_the_record_measures_the_scale_and_noise_of_what_the_network_learnt():
     assert 0.08 < how.noise[0] <= how.noise[1] < 0.12
     with pytest.raises(ValueError, match="kind="):
         how_to_apply(_network(), "colourise", _learnt(np.random.default_rng(0)))
+
+
+def test_normalised_puts_an_images_percentiles_on_0_and_1_and_its_target_beside_it():
+    rng = np.random.default_rng(6)
+    image = rng.normal(300, 40, (60, 70))
+    scaled, target = normalised(image, image[:10] * 2)
+    np.testing.assert_allclose(np.percentile(scaled, [1, 99]), [0, 1], atol=1e-6)
+    low, high = np.percentile(image, [1, 99])
+    np.testing.assert_allclose(target, (image[:10] * 2 - low) / (high - low), rtol=1e-5)
+    assert scaled.dtype == target.dtype == np.float32
+
+
+def test_a_readers_image_reaches_the_network_as_the_normalised_images_it_learnt_did():
+    rng = np.random.default_rng(7)
+    model = _network()
+    field = rng.uniform(0.02, 0.7, (64, 64)).astype("float32")
+    how = how_to_apply(model, "denoise", [normalised(field + rng.normal(0, 0.1, field.shape))[0]])
+    assert how.scaled_to == pytest.approx((0.0, 1.0), abs=1e-6), "nothing is moved after normalising"
+    counts = 40 * field + 100  # the same field as a camera's counts: gain 40, offset 100
+    low, high = np.percentile(counts, [1, 99])
+    as_learnt = low + (high - low) * answered(model, normalised(counts)[0][None, ..., None])[0, ..., 0]
+    inside = (slice(how.halo, -how.halo),) * 2  # the edges see the mirror image instead of zeros
+    applied = apply_network((model, how), counts)
+    np.testing.assert_allclose(applied[inside], as_learnt[inside], rtol=1e-4)
+    np.testing.assert_allclose(applied, 40 * apply_network((model, how), field) + 100, rtol=1e-4)
 
 
 def test_a_16_bit_image_comes_back_in_its_own_units_and_shape(tmp_path):

@@ -47,6 +47,17 @@ def test_without_a_margin_the_tiles_show_seams():
     assert np.abs(seamed - whole)[2:-2, 2:-2].max() > 0.01
 
 
+def test_beyond_the_image_edge_a_tile_sees_its_mirror_image_edge_pixel_first():
+    inputs = keras.Input(shape=(None, None, 1))
+    layer = keras.layers.Conv2D(1, (1, 3), padding="same", use_bias=False)
+    model = keras.Model(inputs, layer(inputs))
+    layer.set_weights([np.array([1, 0, 0], "float32").reshape(1, 3, 1, 1)])  # each pixel's left neighbour
+    image = np.random.default_rng(3).random((20, 30), dtype="float32")
+    answer = predict_tiled(model, image, tile=16, margin=2)
+    np.testing.assert_allclose(answer[:, 1:], image[:, :-1], atol=1e-6)
+    np.testing.assert_allclose(answer[:, 0], image[:, 0], atol=1e-6)  # "symmetric"; "reflect" gave column 1
+
+
 def test_a_network_that_enlarges_is_stitched_at_its_scale_and_channels_are_kept():
     inputs = keras.Input(shape=(None, None, 1))
     enlarged = keras.layers.UpSampling2D(2)(inputs)

@@ -5,13 +5,13 @@ BioImage Model Zoo's package (``rdf.yaml`` in spec 0.5, weights, test
 tensors).  :func:`package_network` writes one for a network an example
 trained, from the same record that :func:`~dlis_gallery.inference.apply_network`
 follows (:class:`~dlis_gallery.inference.HowToApply`): the percentile scaling
-becomes the spec's ``scale_range`` then ``scale_linear``, the poolings the
-input's minimum size and step, the reach the output's halo, the scale of a
-super-resolution network its output axes' size, and class scores a
-``softmax``.  The weights are ONNX (the format most of those tools run) with
-the ``.keras`` file beside them as ``keras_v3``; the test tensors are a
-held-out image and the package's own answer to it.  It is described with
-``bioimageio.spec``'s model classes, which validate it as they write it.
+becomes the spec's ``scale_range`` (then ``scale_linear``, for a network that
+learnt another range than 0 to 1), the poolings the input's minimum size and
+step, the reach the output's halo, the scale of a super-resolution network
+its output axes' size, and class scores a ``softmax``.  The weights are ONNX
+(the format most of those tools run) with the ``.keras`` file beside them as
+``keras_v3``; the test tensors are a held-out image and the package's own
+answer to it.  It is described with ``bioimageio.spec``'s model classes, which
 """
 
 from __future__ import annotations
@@ -241,11 +241,18 @@ def _input(spec, how: HowToApply, test_tensor: Path, fixed: tuple[int, ...] | No
                     eps=EPS,
                 )
             ),
-            spec.ScaleLinearDescr(
-                kwargs=spec.ScaleLinearKwargs(gain=float(np.diff(how.scaled_to)[0]), offset=how.scaled_to[0])
-            ),
+            *_to_learnt_range(spec, how),
         ],
     )
+
+
+def _to_learnt_range(spec, how: HowToApply) -> list:
+    """The ``scale_linear`` from 0 and 1 to :attr:`HowToApply.scaled_to`; none where the
+    network learnt images scaled to 0 and 1 themselves (the spec refuses a step that does nothing)."""
+    gain, offset = float(np.diff(how.scaled_to)[0]), float(how.scaled_to[0])
+    if np.isclose(gain, 1.0, rtol=0, atol=1e-6) and np.isclose(offset, 0.0, rtol=0, atol=1e-6):
+        return []
+    return [spec.ScaleLinearDescr(kwargs=spec.ScaleLinearKwargs(gain=gain, offset=offset))]
 
 
 def _output(spec, how: HowToApply, test_tensor: Path, channels: int):

@@ -113,8 +113,31 @@ def percentile_normalise(image: np.ndarray, low: float = 1.0, high: float = 99.8
     >>> float(scaled[0]), float(scaled[-1])
     (0.0, 1.0)
     """
-    bottom, top = np.percentile(image, [low, high])
-    return ((np.asarray(image, "float32") - bottom) / max(top - bottom, 1e-12)).astype("float32")
+    return normalised(image, percentiles=(low, high))[0]
+
+
+def normalised(image: np.ndarray, *alongside: np.ndarray, percentiles=(1.0, 99.0)) -> tuple[np.ndarray, ...]:
+    """``image`` scaled so that its ``percentiles`` land on 0 and 1, and each of
+    ``alongside`` (its clean target, say) scaled the same way.
+
+    This is how :func:`~dlis_gallery.inference.apply_network` scales a
+    reader's image (with :attr:`~dlis_gallery.inference.HowToApply.scaled_to`
+    at 0 and 1), so a network that learnt from images scaled by it learnt
+    the scaling it will meet: an image's own range, whatever its units,
+    exposure or noise (as CSBDeep and bioimage.io's ``scale_range`` do).
+    Scale whole images, before cutting training patches: a patch's own
+    percentiles are not its image's.
+
+    Examples
+    --------
+    >>> image = np.linspace(100.0, 200.0, 101)
+    >>> scaled, target = normalised(image, np.array([101.0, 199.0]))
+    >>> [round(float(value), 3) for value in (scaled.min(), scaled.max())], target.tolist()
+    ([-0.01, 1.01], [0.0, 1.0])
+    """
+    low, high = np.percentile(image, percentiles)
+    stretch = 1 / max(float(high - low), 1e-12)
+    return tuple(((np.asarray(a, "float32") - low) * stretch).astype("float32") for a in (image, *alongside))
 
 
 def answered(model, batch: np.ndarray) -> np.ndarray:
@@ -230,10 +253,12 @@ def predict_tiled(model, image: np.ndarray, tile=256, margin=16, scale: int = 1,
     Each tile (``tile`` a side, or one side per axis) is given to the network
     with ``margin`` pixels of its surroundings on every side; those margins,
     where the network lacks context, are cut from its answer before the
-    answers are stitched together.  The image is padded by reflection to a
-    whole number of tiles and the answer cropped back.  ``scale`` is how much
-    larger the network's output is than its input (2 for a 2x
-    super-resolution network).  For a network whose sides must be divisible
+    answers are stitched together.  The image is padded by its mirror image
+    to a whole number of tiles and the answer cropped back (``symmetric``:
+    the edge pixel repeated; mirrored about the edge pixel, ``reflect``, a
+    denoiser's answer near the edges of 96-pixel fields lost 0.4 dB).
+    ``scale`` is how much larger the network's output is than its input (2
+    for a 2x super-resolution network).  For a network whose sides must be divisible
     by ``n``, choose ``tile + 2 * margin`` divisible by ``n``.
 
     Parameters
@@ -277,7 +302,7 @@ def predict_tiled(model, image: np.ndarray, tile=256, margin=16, scale: int = 1,
     padded = np.pad(
         np.asarray(image, "float32"),
         [(m, full - side + m) for side, full, m in zip(shape, padded_shape, margins, strict=True)],
-        mode="reflect",
+        mode="symmetric",
     )
     steps = (range(0, full, size) for full, size in zip(padded_shape, tiles, strict=True))
     corners = list(itertools.product(*steps))
