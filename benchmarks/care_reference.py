@@ -21,8 +21,8 @@ Then, on the same noisy held-out fields (Gaussian noise of the page's SIGMA and
 Poisson noise of its PHOTONS): CARE as CAREamics predicts (0.3.x applies no
 test-time augmentation; its ``predict`` says "TODO: add TTA"), CARE with the
 mean of its answers to the eight turns and mirror images (as the page's network
-answers), the page's saved network applied as the page scores it and as
-``apply_network`` applies it for a reader, and BM3D tuned on one field per
+answers), the page's saved network as ``apply_network`` applies it for a
+reader (which is how the page scores it), and BM3D tuned on one field per
 noise on the page's quick grid, through the page's ``applied``.  Each PSNR
 comes with its 95 % interval, and so does each per-field paired difference.
 The table is printed and written to ``bench/care.md``.
@@ -52,7 +52,6 @@ from scipy import ndimage
 
 from dlis_gallery.inference import apply_network, loaded
 from dlis_gallery.metrics import mean_interval, psnr
-from dlis_gallery.networks import answered
 from dlis_gallery.tuning import grid_search
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -60,7 +59,7 @@ PAGE = ROOT / "gallery" / "applications" / "plot_denoising.py"
 NEEDED = ("filaments", "gaussian_noise", "poisson_noise", "blind_noise", "applied")
 NOISES = {"Gaussian": "gaussian_noise", "Poisson": "poisson_noise"}
 CARE, CARE_8 = "CARE (as CAREamics predicts)", "CARE, mean of 8 views"
-PAGE_NETWORK, PAGE_APPLIED = "page network (as the page scores it)", "page network (apply_network)"
+PAGE_NETWORK = "page network (apply_network, as the page scores it)"
 #: The per-field differences reported: first minus second.
 DIFFERENCES = [
     (PAGE_NETWORK, CARE_8),
@@ -212,13 +211,6 @@ def care_answers(care, noisy: np.ndarray, views: int) -> np.ndarray:
     return np.mean(answers, axis=0)
 
 
-def as_page_scores(model, image: np.ndarray, multiple: int) -> np.ndarray:
-    """The page's network on one image as the page scores it: padded to sides of ``multiple``."""
-    rows, cols = (-side % multiple for side in image.shape)
-    padded = np.pad(image, ((0, rows), (0, cols)), mode="reflect")
-    return answered(model, padded[None, ..., None])[0, : image.shape[0], : image.shape[1], 0]
-
-
 def tuned_bm3d(page: dict, kind: str, level: float, tuning, rng) -> tuple:
     """BM3D with its scale tuned on the tuning fields as the page tunes it (the page's
     quick grid, through its ``applied``): the denoiser, the scale, and whether that lies on
@@ -261,8 +253,7 @@ def compared(page: dict, care, network: Path, tuning, held_out, seed: int) -> tu
             answers = {
                 CARE: care_answers(care, noisy, views=1),
                 CARE_8: care_answers(care, noisy, views=8),
-                PAGE_NETWORK: [as_page_scores(model, field, how.multiple) for field in noisy],
-                PAGE_APPLIED: [apply_network((model, how), field) for field in noisy],
+                PAGE_NETWORK: [apply_network((model, how), field) for field in noisy],
                 "BM3D": [bm3d_at(field) for field in noisy],
             }
         scores = {name: np.array(list(map(psnr, held_out, got))) for name, got in answers.items()}

@@ -23,6 +23,7 @@ micrographs of another texture what happens when the sample changes.
 # Setup
 # -----
 import os
+import warnings
 from functools import partial
 
 import keras
@@ -41,9 +42,9 @@ from dlis_gallery.figures import (
     training_curve,
     zoomed_panels,
 )
-from dlis_gallery.inference import how_to_apply
+from dlis_gallery.inference import FitWarning, apply_network, how_to_apply
 from dlis_gallery.metrics import errors_by_place, iou_per_class, mean_iou
-from dlis_gallery.networks import answered
+from dlis_gallery.networks import normalised
 from dlis_gallery.tuning import once_per_image
 
 run = start_run("segmentation")
@@ -56,6 +57,7 @@ PIXELS = run.pick(
 SIZE, PATCH, PHASES = (256, 312), 64, 3
 NOISE = 0.2  # the main case: a fast, noisy acquisition (phases 0.25 apart)
 LEVELS = [0.05, 0.1, 0.15, 0.2, 0.25, 0.3]  # the sweep: the detector's noise
+SCALED_BY = (20, 80)  # the percentiles that set a micrograph's scale (see below)
 rng = run.rng()
 
 # %%
@@ -87,7 +89,13 @@ def micrograph(shape, rng, noise, **sample):
 # %%
 # The U-Net learns from 64x64 crops of labelled micrographs, turned and
 # flipped at random, each with fresh noise anywhere from 0.05 to 0.3: one
-# network for every noise level of the sweep below. The forest learns from a
+# network for every noise level of the sweep below. Each crop is scaled as
+# its whole micrograph, noise and all, would be scaled (``normalised``): its
+# 20th and 80th percentiles to 0 and 1, as your image will be, whatever its
+# units. Those two percentiles lie inside the darkest and the brightest
+# phase, so noise moves them far less than the 1st and 99th, which noise
+# pushes outward and which then squeeze the phases of a noisy micrograph
+# together. The forest learns from a
 # random sample of the labelled pixels of the same micrographs, each with
 # one noise draw from that range. Flat-field correction and multi-Otsu learn
 # nothing; their two radii are tuned on separate micrographs at each level.
@@ -117,6 +125,9 @@ class Crops(keras.utils.PyDataset):
             steps,
             rng,
         )
+        # 4096 pixels of each micrograph: with the crop's noise, they give the
+        # percentiles of the whole noisy micrograph at a fraction of the cost
+        self.samples = [rng.choice(clean.ravel(), 4096) for clean, _ in micrographs]
 
     def __len__(self):
         return self.steps
@@ -124,17 +135,19 @@ class Crops(keras.utils.PyDataset):
     def __getitem__(self, index):
         images, labels = [], []
         for _ in range(self.batch):
-            clean, truth = self.micrographs[self.rng.integers(len(self.micrographs))]
+            chosen = self.rng.integers(len(self.micrographs))
+            clean, truth = self.micrographs[chosen]
             top, left = (self.rng.integers(0, side - PATCH + 1) for side in clean.shape)
             crops = (a[top : top + PATCH, left : left + PATCH] for a in (clean, truth))
             turns, flip = self.rng.integers(4), self.rng.integers(2)
             image, truth = (np.rot90(crop, turns) for crop in crops)
             image, truth = (image[:, ::-1], truth[:, ::-1]) if flip else (image, truth)
-            images.append(
-                image + self.rng.normal(0, self.rng.uniform(0.05, 0.3), image.shape)
-            )
+            noise = self.rng.uniform(0.05, 0.3)
+            sample = self.samples[chosen] + self.rng.normal(0, noise, 4096)
+            image = image + self.rng.normal(0, noise, image.shape)
+            images.append(normalised(sample, image, percentiles=SCALED_BY)[1])
             labels.append(truth)
-        return np.stack(images)[..., None].astype("float32"), np.stack(labels)
+        return np.stack(images)[..., None], np.stack(labels)
 
 
 print(
@@ -145,8 +158,7 @@ print(
 # Build the model: a U-Net that takes any image size
 # --------------------------------------------------
 # Three poolings halve the image three times, so the network needs sides
-# divisible by 8; :func:`segment` pads any image by reflection and crops the
-# answer back. Each convolution is followed by batch normalisation (as in
+# divisible by 8 (``apply_network``, below, takes care of that). Each convolution is followed by batch normalisation (as in
 # CARE's U-Net), which keeps every layer's output on one scale while the
 # network learns: a step costs more, but the network learns more in each
 # second of training. The last layer gives one score (logit) per phase.
@@ -174,19 +186,13 @@ model.compile(
 )
 
 
-def segment(image, multiple=8):
-    rows, cols = (-side % multiple for side in image.shape)
-    padded = np.pad(image, ((0, rows), (0, cols)), mode="reflect")
-    labels = answered(model, padded[None, ..., None]).argmax(axis=-1)
-    return labels[0, : image.shape[0], : image.shape[1]]
-
-
 # %%
 # Train
 # -----
 # The validation loss is measured on separate micrographs every 50 steps.
 EVERY = min(50, STEPS)
-x_val = np.stack([x for x, _ in validation])[..., None]
+x_val = np.stack([normalised(x, percentiles=SCALED_BY)[0] for x, _ in validation])
+x_val = x_val[..., None]
 y_val = np.stack([y for _, y in validation])
 with run.timed("training"):
     history = model.fit(
@@ -197,6 +203,29 @@ with run.timed("training"):
     )
 run.learnt(history, EVERY)
 training_curve(history, "cross-entropy", log=True)
+
+# %%
+# Every micrograph below is labelled as you would label yours, with
+# ``apply_network``: scaled by its own percentiles, cut into tiles that
+# overlap by the network's reach, each pixel given its most likely phase.
+# How to do that is measured from the micrographs it learnt
+# (``how_to_apply``).
+how = how_to_apply(
+    model,
+    "segment",
+    [normalised(image, percentiles=SCALED_BY)[0] for image in train_noisy],
+    multiple=8,
+    classes=PHASES,
+    percentiles=SCALED_BY,
+)
+
+
+def segment(image):
+    with warnings.catch_warnings():
+        # the sweep's ends lie at the ends of what it learnt: no warning here
+        warnings.simplefilter("ignore", FitWarning)
+        return apply_network((model, how), image)
+
 
 # %%
 # A pixel classifier, trained on the same labels
@@ -403,14 +432,12 @@ shift
 # %%
 # Use it on your images
 # ---------------------
-# The trained U-Net is saved with how to apply it, measured here: where these
-# micrographs had their 1st and 99th percentiles (yours are scaled to match),
-# the noise it learnt, how far one output pixel sees (the tiles' overlap) and
-# the size its sides must divide by. The downloads at the end of this page
-# include it. It learnt the synthetic micrographs above: on your material,
-# retrain it on a few labelled micrographs of yours first (the shifted ones
-# above show why).
-how = how_to_apply(model, "segment", train_noisy, multiple=8, classes=PHASES)
+# The trained U-Net is saved with how to apply it, measured above: the
+# percentiles that set an image's scale, the noise it learnt, how far one
+# output pixel sees (the tiles' overlap) and the size its sides must divide
+# by. The downloads at the end of this page include it. It learnt the
+# synthetic micrographs above: on your material, retrain it on a few
+# labelled micrographs of yours first (the shifted ones above show why).
 saved = run.save_network(
     model,
     how,
@@ -441,7 +468,7 @@ tifffile.imwrite(
 import numpy as np
 
 from dlis_gallery.image_files import read_image
-from dlis_gallery.inference import apply_network
+from dlis_gallery.inference import apply_network  # noqa: F811 (a block to copy)
 
 # sphinx_gallery_start_ignore
 os.chdir(saved.path.parent)  # the build keeps networks apart

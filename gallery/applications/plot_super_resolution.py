@@ -23,6 +23,7 @@ photographs, unlike anything it learnt, what a change of sample costs.
 # Setup
 # -----
 import os
+import warnings
 from functools import partial
 
 import keras
@@ -45,9 +46,9 @@ from dlis_gallery.figures import (
     zoomed_panels,
 )
 from dlis_gallery.images import bundled_gray, random_patches
-from dlis_gallery.inference import how_to_apply
+from dlis_gallery.inference import FitWarning, apply_network, how_to_apply
 from dlis_gallery.metrics import psnr, ssim
-from dlis_gallery.networks import answered
+from dlis_gallery.networks import normalised
 
 run = start_run("super_resolution")
 SCALE = 2
@@ -125,9 +126,16 @@ def low_resolution(high, noise, rng):
 # %%
 # The network learns from pairs of 64x64 fields and their binned copies, with
 # noise anywhere from 0 to 0.1 on the binned one: one network for every level
-# of the sweep. Its validation loss is measured on separate fields; the
-# classical methods are tuned on others; every method is scored on crops of
-# fields none of them saw.
+# of the sweep. Each pair is scaled so that the binned field's 1st and 99th
+# percentiles land on 0 and 1 (``normalised``), as your image will be,
+# whatever its units. Its validation loss is measured on separate fields;
+# the classical methods are tuned on others; every method is scored on crops
+# of fields none of them saw.
+def scaled_pairs(low, high):
+    """Each binned field and its full-resolution field, scaled by the binned one's percentiles."""
+    return (np.stack(scaled) for scaled in zip(*map(normalised, low, high)))
+
+
 high = microstructures(STEPS * BATCH, 64, rng)
 low = low_resolution(high, rng.uniform(0, 0.1, (len(high), 1, 1)), rng)
 val_high = microstructures(32, 64, rng)
@@ -144,6 +152,8 @@ run.declare_data(
 print(
     f"{len(high)} training pairs: {rows}x{columns} -> {high_rows}x{high_columns} pixels"
 )
+low, high = scaled_pairs(low, high)
+val_low, val_high = scaled_pairs(val_low, val_high)
 
 # %%
 # Build the model: convolutions at low resolution, then a sub-pixel step
@@ -255,8 +265,20 @@ def tuned_at(noise, label=""):
     return methods
 
 
+# %%
+# The network enlarges every binned image below as it would enlarge yours,
+# with ``apply_network``: scaled by the image's own percentiles, cut into
+# tiles that overlap by the network's reach, and scaled back to its units.
+# How to do that is measured from the binned fields it learnt
+# (``how_to_apply``).
+how = how_to_apply(model, "upscale", list(low[:64]), scale=SCALE)
+
+
 def network(small):
-    return answered(model, small[None, ..., None])[0, ..., 0]
+    with warnings.catch_warnings():
+        # the sweep's ends lie at the ends of what it learnt: no warning here
+        warnings.simplefilter("ignore", FitWarning)
+        return apply_network((model, how), small)
 
 
 with run.timed("tuning"):
@@ -364,14 +386,12 @@ shift
 # %%
 # Use it on your images
 # ---------------------
-# The trained network is saved with how to apply it, measured here: where the
-# binned fields had their 1st and 99th percentiles (yours are scaled to
-# match), the noise it learnt, how far one output pixel sees (the tiles'
-# overlap) and its scale. The downloads at the end of this page include it. It
-# learnt to undo a 2x2 binning of three-phase microstructures: it suits images
-# like those, and invents three-phase detail on others (the photographs above
-# show how much).
-how = how_to_apply(model, "upscale", list(low[:64]), scale=SCALE)
+# The trained network is saved with how to apply it, measured above: the
+# percentiles that set an image's scale, the noise it learnt, how far one
+# output pixel sees (the tiles' overlap) and its scale. The downloads at the
+# end of this page include it. It learnt to undo a 2x2 binning of
+# three-phase microstructures: it suits images like those, and invents
+# three-phase detail on others (the photographs above show how much).
 saved = run.save_network(
     model,
     how,
@@ -402,7 +422,7 @@ tifffile.imwrite(
 # With your own file, this block is all you need: the network file from this
 # page, and your image's name. The answer keeps your image's units.
 from dlis_gallery.image_files import read_image
-from dlis_gallery.inference import apply_network
+from dlis_gallery.inference import apply_network  # noqa: F811 (a block to copy)
 
 # sphinx_gallery_start_ignore
 os.chdir(saved.path.parent)  # the build keeps networks apart

@@ -29,7 +29,9 @@ EXAMPLES = sorted(GALLERY.glob("*/plot_*.py"))
 UNTUNED = {"Bicubic", "Lanczos", "Multi-Otsu", "Random forest on features"}
 #: Pages whose tables score the network as a reader applies it (``apply_network`` with the record
 #: saved beside it), so that the margin they print is the one a reader gets.
-SCORED_AS_APPLIED = [GALLERY / "applications" / "plot_denoising.py"]
+SCORED_AS_APPLIED = [
+    GALLERY / "applications" / f"plot_{name}.py" for name in ("denoising", "segmentation", "super_resolution")
+]
 TIMESTAMP_ROLE = re.compile(r":timestamp:`(\d\d:\d\d:\d\d) </guides/dragonfly-daily-15(?:#[\w-]+)?>`")
 
 
