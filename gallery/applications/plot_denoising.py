@@ -49,7 +49,7 @@ from dlis_gallery.figures import (
 from dlis_gallery.images import bundled_gray, random_patches
 from dlis_gallery.inference import FitWarning, apply_network, how_to_apply
 from dlis_gallery.metrics import psnr, ssim
-from dlis_gallery.networks import flip_averaged, normalised
+from dlis_gallery.networks import flip_averaged, normalised, percentile_range
 
 run = start_run("denoising")
 STEPS, BATCH = run.pick(smoke=(10, 8), quick=(700, 16), full=(8000, 32))
@@ -124,7 +124,10 @@ def poisson_noise(clean, photons, rng):
 # one network for all the exposures of an experiment. Each noisy field, and
 # its clean target with it, is first scaled so that the noisy field's 1st
 # and 99th percentiles land on 0 and 1 (``normalised``): that is how your
-# image will be scaled too, whatever its units.
+# image will be scaled too, whatever its units. Each crop's squared error
+# is then weighted by the square of its field's range between those
+# percentiles, so that the network learns to make small errors in the
+# fields' own units, where PSNR measures them.
 fields = [filaments(96, rng) for _ in range(FIELDS)]
 validation = [filaments(64, rng) for _ in range(16)]
 tuning = [filaments(64, rng)]  # one field per noise level: BM3D is slow
@@ -149,16 +152,24 @@ class Crops(keras.utils.PyDataset):
         return self.steps
 
     def __getitem__(self, index):
-        noisy, clean = [], []
+        noisy, clean, weights = [], [], []
         for _ in range(self.batch):
             field = self.fields[self.rng.integers(len(self.fields))]
-            pair = normalised(blind_noise(field, self.rng), field)
+            noisy_field = blind_noise(field, self.rng)
+            low, high = percentile_range(noisy_field)
+            weights.append((high - low) ** 2)
+            pair = normalised(noisy_field, field)
             top, left = self.rng.integers(0, 96 - 64 + 1, 2)
             turns, flip = self.rng.integers(4), self.rng.integers(2)
             x, y = (np.rot90(a[top : top + 64, left : left + 64], turns) for a in pair)
             noisy.append(x[:, ::-1] if flip else x)
             clean.append(y[:, ::-1] if flip else y)
-        return np.stack(noisy)[..., None], np.stack(clean)[..., None]
+        weights = np.array(weights, "float32") / np.mean(weights)
+        return (
+            np.stack(noisy)[..., None],
+            np.stack(clean)[..., None],
+            weights[:, None, None],
+        )
 
 
 x_val, y_val = (

@@ -135,9 +135,25 @@ def normalised(image: np.ndarray, *alongside: np.ndarray, percentiles=(1.0, 99.0
     >>> [round(float(value), 3) for value in (scaled.min(), scaled.max())], target.tolist()
     ([-0.01, 1.01], [0.0, 1.0])
     """
-    low, high = np.percentile(image, percentiles)
-    stretch = 1 / max(float(high - low), 1e-12)
+    low, high = percentile_range(image, percentiles)
+    stretch = 1 / max(high - low, 1e-12)
     return tuple(((np.asarray(a, "float32") - low) * stretch).astype("float32") for a in (image, *alongside))
+
+
+def percentile_range(image: np.ndarray, percentiles=(1.0, 99.0)) -> tuple[float, float]:
+    """The values of ``image`` at ``percentiles``: what :func:`normalised` moves to 0 and 1.
+
+    Their difference is how much larger an error is in the image's own units
+    than after scaling: weighting each training image's loss by its square
+    makes a network learn in the units it will be scored in.
+
+    Examples
+    --------
+    >>> percentile_range(np.arange(101.0), (10, 90))
+    (10.0, 90.0)
+    """
+    low, high = np.percentile(image, percentiles)
+    return float(low), float(high)
 
 
 def answered(model, batch: np.ndarray) -> np.ndarray:
