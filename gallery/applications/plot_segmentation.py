@@ -158,10 +158,11 @@ print(
 # Build the model: a U-Net that takes any image size
 # --------------------------------------------------
 # Three poolings halve the image three times, so the network needs sides
-# divisible by 8 (``apply_network``, below, takes care of that). Each convolution is followed by batch normalisation (as in
-# CARE's U-Net), which keeps every layer's output on one scale while the
-# network learns: a step costs more, but the network learns more in each
-# second of training. The last layer gives one score (logit) per phase.
+# divisible by 8 (``apply_network``, below, takes care of that). Each
+# convolution is followed by batch normalisation (as in CARE's U-Net), which
+# keeps every layer's output on one scale while the network learns: a step
+# costs more, but the network learns more in each second of training. The
+# last layer gives one score (logit) per phase.
 
 
 def block(x, width):
@@ -222,7 +223,8 @@ how = how_to_apply(
 
 def segment(image):
     with warnings.catch_warnings():
-        # the sweep's ends lie at the ends of what it learnt: no warning here
+        # the sweep's ends and the other kind of sample lie at or beyond the
+        # edges of what it learnt: the tables say how it fares there
         warnings.simplefilter("ignore", FitWarning)
         return apply_network((model, how), image)
 

@@ -132,7 +132,8 @@ def low_resolution(high, noise, rng):
 # the classical methods are tuned on others; every method is scored on crops
 # of fields none of them saw.
 def scaled_pairs(low, high):
-    """Each binned field and its full-resolution field, scaled by the binned one's percentiles."""
+    """Each binned field and its full-resolution field, scaled by the
+    binned one's percentiles."""
     return (np.stack(scaled) for scaled in zip(*map(normalised, low, high)))
 
 
@@ -276,7 +277,8 @@ how = how_to_apply(model, "upscale", list(low[:64]), scale=SCALE)
 
 def network(small):
     with warnings.catch_warnings():
-        # the sweep's ends lie at the ends of what it learnt: no warning here
+        # the sweep's ends and the other kind of sample lie at or beyond the
+        # edges of what it learnt: the tables say how it fares there
         warnings.simplefilter("ignore", FitWarning)
         return apply_network((model, how), small)
 

@@ -41,10 +41,11 @@ print(f"new image: {image.shape[0]} x {image.shape[1]} pixels")
 # ------------------
 # Each tile is 256 pixels with a margin of 16 on every side that is thrown
 # away after labelling, so that no tile's border (where the network lacks
-# context) reaches the result. Reflection padding makes the image a whole
-# number of tiles. ``predict_tiled`` does exactly that, a few tiles at a
-# time, so memory does not grow with the image; the same function applies
-# the application pages' downloadable networks to your own images.
+# context) reaches the result. Mirror padding (the edge pixel repeated)
+# makes the image a whole number of tiles. ``predict_tiled`` does exactly
+# that, a few tiles at a time, so memory does not grow with the image; the
+# same function applies the application pages' downloadable networks to
+# your own images.
 with run.timed("labelling"):
     scores = predict_tiled(model, image, tile=256, margin=16)
 # Specks of a few pixels are noise, not particles: a size filter removes

@@ -86,7 +86,11 @@ def test_the_network_a_page_scores_is_the_one_a_reader_applies(path):
         for call in calls
         if ast.unparse(call.func) == "apply_network" and call.lineno < first_table and call.args
     ]
-    assert any(isinstance(call.args[0], ast.Tuple) and "how" in ast.unparse(call.args[0]) for call in applied)
+    assert any(
+        isinstance(call.args[0], ast.Tuple) and [ast.unparse(item) for item in call.args[0].elts][-1] == "how"
+        for call in applied
+    ), "the network is scored as apply_network applies it, with the record it is saved with"
+    assert not lines_of("answered") and not lines_of("model"), "and never called directly"
 
 
 def key_of(path: Path) -> str:

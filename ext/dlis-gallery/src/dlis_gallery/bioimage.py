@@ -12,6 +12,7 @@ its output axes' size, and class scores a ``softmax``.  The weights are ONNX
 (the format most of those tools run) with the ``.keras`` file beside them as
 ``keras_v3``; the test tensors are a held-out image and the package's own
 answer to it.  It is described with ``bioimageio.spec``'s model classes, which
+validate it as they write it.
 """
 
 from __future__ import annotations
@@ -29,7 +30,9 @@ from .networks import ABOUT, answered
 from .results import render_text
 
 #: What each kind of network gives back, in the package's words.
-SCALED_UNITS = "in the scaled units of the input (its 1st and 99th percentiles at {low:.3f} and {high:.3f})"
+SCALED_UNITS = (
+    "in the scaled units of the input (its percentiles {first:g} and {second:g} at {low:.3f} and {high:.3f})"
+)
 OUTPUT_WORDS = {
     "denoise": f"the denoised image, {SCALED_UNITS}",
     "upscale": f"the image twice as large, {SCALED_UNITS}",
@@ -280,7 +283,8 @@ def _output(spec, how: HowToApply, test_tensor: Path, channels: int):
 def _output_words(how: HowToApply) -> str:
     """What the network gives back, in the package's words, with its record's numbers."""
     peaks = {"threshold": 0, "min_distance": 0, **how.peaks}
-    return OUTPUT_WORDS[how.kind].format(low=how.scaled_to[0], high=how.scaled_to[1], **peaks)
+    (first, second), (low, high) = how.percentiles, how.scaled_to
+    return OUTPUT_WORDS[how.kind].format(first=first, second=second, low=low, high=high, **peaks)
 
 
 def _documentation(how: HowToApply, about: Mapping) -> str:

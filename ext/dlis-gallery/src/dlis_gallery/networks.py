@@ -92,6 +92,8 @@ def percentile_normalise(image: np.ndarray, low: float = 1.0, high: float = 99.8
 
     The way to bring a microscope's 8-, 12- or 16-bit image to the range a
     network was trained on, without a few hot pixels deciding the scale.
+    :func:`normalised` does the same (1st and 99th percentiles by default)
+    and scales a target alongside.
 
     Parameters
     ----------
@@ -271,8 +273,9 @@ def predict_tiled(model, image: np.ndarray, tile=256, margin=16, scale: int = 1,
     where the network lacks context, are cut from its answer before the
     answers are stitched together.  The image is padded by its mirror image
     to a whole number of tiles and the answer cropped back (``symmetric``:
-    the edge pixel repeated; mirrored about the edge pixel, ``reflect``, a
-    denoiser's answer near the edges of 96-pixel fields lost 0.4 dB).
+    the edge pixel repeated; mirrored about the edge pixel, ``reflect``
+    repeats the noise of the pixels next to it, and cost a denoiser accuracy
+    near the edges).
     ``scale`` is how much larger the network's output is than its input (2
     for a 2x super-resolution network).  For a network whose sides must be divisible
     by ``n``, choose ``tile + 2 * margin`` divisible by ``n``.
