@@ -23,7 +23,6 @@ micrographs of another texture what happens when the sample changes.
 # Setup
 # -----
 import os
-import warnings
 from functools import partial
 
 import keras
@@ -42,7 +41,7 @@ from dlis_gallery.figures import (
     training_curve,
     zoomed_panels,
 )
-from dlis_gallery.inference import FitWarning, apply_network, how_to_apply
+from dlis_gallery.inference import apply_network, how_to_apply
 from dlis_gallery.metrics import errors_by_place, iou_per_class, mean_iou
 from dlis_gallery.networks import normalised
 from dlis_gallery.tuning import once_per_image
@@ -221,12 +220,9 @@ how = how_to_apply(
 )
 
 
-def segment(image):
-    with warnings.catch_warnings():
-        # the sweep's ends and the other kind of sample lie at or beyond the
-        # edges of what it learnt: the tables say how it fares there
-        warnings.simplefilter("ignore", FitWarning)
-        return apply_network((model, how), image)
+# ``warn=False``: the sweep's ends and the other kind of sample lie at or
+# beyond the edges of what it learnt, and the tables say how it fares there
+segment = partial(apply_network, (model, how), warn=False)
 
 
 # %%

@@ -23,7 +23,6 @@ photographs, unlike anything it learnt, what a change of sample costs.
 # Setup
 # -----
 import os
-import warnings
 from functools import partial
 
 import keras
@@ -46,7 +45,7 @@ from dlis_gallery.figures import (
     zoomed_panels,
 )
 from dlis_gallery.images import bundled_gray, random_patches
-from dlis_gallery.inference import FitWarning, apply_network, how_to_apply
+from dlis_gallery.inference import apply_network, how_to_apply
 from dlis_gallery.metrics import psnr, ssim
 from dlis_gallery.networks import normalised
 
@@ -275,12 +274,9 @@ def tuned_at(noise, label=""):
 how = how_to_apply(model, "upscale", list(low[:64]), scale=SCALE)
 
 
-def network(small):
-    with warnings.catch_warnings():
-        # the sweep's ends and the other kind of sample lie at or beyond the
-        # edges of what it learnt: the tables say how it fares there
-        warnings.simplefilter("ignore", FitWarning)
-        return apply_network((model, how), small)
+# ``warn=False``: the sweep's ends and the other kind of sample lie at or
+# beyond the edges of what it learnt, and the tables say how it fares there
+network = partial(apply_network, (model, how), warn=False)
 
 
 with run.timed("tuning"):

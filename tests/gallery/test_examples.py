@@ -79,16 +79,17 @@ def test_the_network_a_page_scores_is_the_one_a_reader_applies(path):
     def lines_of(name):
         return [call.lineno for call in calls if ast.unparse(call.func).endswith(name)]
 
+    def network_applied(call):  # apply_network's first argument, called or bound by partial
+        func, args = ast.unparse(call.func), call.args
+        if func == "partial" and args and ast.unparse(args[0]) == "apply_network":
+            func, args = "apply_network", args[1:]
+        return args[0] if func == "apply_network" and args else None
+
     first_table = min(lines_of("run.compare"))
     assert min(lines_of("how_to_apply")) < first_table, "the record is measured before the first table"
-    applied = [
-        call
-        for call in calls
-        if ast.unparse(call.func) == "apply_network" and call.lineno < first_table and call.args
-    ]
+    applied = [network_applied(call) for call in calls if call.lineno < first_table]
     assert any(
-        isinstance(call.args[0], ast.Tuple) and [ast.unparse(item) for item in call.args[0].elts][-1] == "how"
-        for call in applied
+        isinstance(network, ast.Tuple) and ast.unparse(network.elts[-1]) == "how" for network in applied
     ), "the network is scored as apply_network applies it, with the record it is saved with"
     assert not lines_of("answered") and not lines_of("model"), "and never called directly"
 

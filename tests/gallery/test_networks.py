@@ -163,6 +163,18 @@ def test_an_answer_keeps_nothing_for_training():
     assert seen[-1] is False
 
 
+def test_answered_is_the_networks_answer_in_inference_mode_whatever_the_input_size():
+    rng = np.random.default_rng(11)
+    inputs = keras.Input((None, None, 1))
+    x = keras.layers.BatchNormalization()(keras.layers.Conv2D(4, 3, padding="same")(inputs))
+    model = keras.Model(inputs, keras.layers.Conv2D(2, 1)(keras.layers.Dropout(0.5)(x)))
+    for shape in ((1, 8, 8, 1), (3, 12, 20, 1), (1, 8, 8, 1), (2, 16, 4, 1)):
+        batch = rng.normal(5, 2, shape).astype("float32")  # far from BatchNorm's starting statistics
+        expected = keras.ops.convert_to_numpy(model(batch, training=False))
+        np.testing.assert_allclose(answered(model, batch), expected, rtol=1e-5, atol=1e-5)
+        assert not np.allclose(expected, keras.ops.convert_to_numpy(model(batch, training=True)))
+
+
 def test_flip_averaging_refuses_a_network_of_two_outputs():
     inputs = keras.Input(shape=(None, None, 1))
     two = keras.Model(inputs, [keras.layers.Conv2D(1, 3, padding="same")(inputs), inputs])

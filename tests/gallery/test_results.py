@@ -1,6 +1,7 @@
 """Comparisons, verdicts, grid tuning and data sets: what an application page reports."""
 
 import json
+import threading
 
 import pytest
 
@@ -102,6 +103,19 @@ def test_grid_search_finds_the_best_and_flags_an_edge():
     edge = grid_search(lambda h: h, {"h": [0.6, 0.8, 1.0]})
     assert edge.knobs == {"h": 1.0} and edge.edges == ("h",)
     assert GRID_EDGE in edge.warnings("NL-means")[0]
+
+
+def test_grid_search_scores_several_values_at_once_with_workers_and_finds_the_same_best():
+    together = threading.Barrier(2, timeout=10)  # broken unless two scores run at the same time
+
+    def score(scale):
+        together.wait()
+        return -abs(scale - 1.2)
+
+    grid = {"scale": [0.6, 0.8, 1.0, 1.2]}
+    assert grid_search(score, grid, workers=2).knobs == {"scale": 1.2}
+    with pytest.raises(threading.BrokenBarrierError):
+        grid_search(lambda scale: threading.Barrier(2, timeout=0.1).wait(), grid)
 
 
 def test_a_limit_is_not_an_edge_and_variants_have_none():

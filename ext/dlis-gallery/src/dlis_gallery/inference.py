@@ -318,7 +318,9 @@ def planes_of(image: np.ndarray, axes: str | None) -> np.ndarray:
     return image[None] if axes == "YX" else image
 
 
-def apply_network(network, image: np.ndarray, axes: str | None = None, tile: int | None = None):
+def apply_network(
+    network, image: np.ndarray, axes: str | None = None, tile: int | None = None, warn: bool = True
+):
     """Apply a saved network to a 2-D image or a z-stack (plane by plane, or whole for a
     network of volumes), any size.
 
@@ -340,6 +342,11 @@ def apply_network(network, image: np.ndarray, axes: str | None = None, tile: int
     tile : int, optional
         The side of each tile, before the overlap: by default 256 pixels, or
         48 voxels for a network of volumes.
+    warn : bool
+        Whether to check the image against what the network learnt: False
+        where the images lie beyond it on purpose and the scores say how the
+        network fares there (a page's sweep of difficulty, another kind of
+        sample).
 
     Returns
     -------
@@ -367,7 +374,7 @@ def apply_network(network, image: np.ndarray, axes: str | None = None, tile: int
         raise ImageShapeError(f"an image of {size} pixels: the network needs {smallest} a side or more")
     own = tuple(float(value) for value in np.percentile(planes, how.percentiles))
     scaled = how.scaled(planes, own)
-    for sentence in fit_warnings(scaled, how):
+    for sentence in fit_warnings(scaled, how) if warn else ():
         warnings.warn(sentence, FitWarning, stacklevel=2)
     margin = how.multiple * math.ceil(how.halo / how.multiple)
     tile = tile or (256 if how.dims == 2 else 48)

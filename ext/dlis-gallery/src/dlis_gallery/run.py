@@ -285,11 +285,12 @@ class ExampleRun:
         score: Callable[..., float],
         grid: Mapping[str, Sequence],
         limits: Mapping[str, tuple[float, float]] | None = None,
+        workers: int = 1,
     ) -> dict:
-        """Tune ``method``'s knobs on ``grid`` (best ``score``), print the choice, warn
-        when a best value is on the edge of its grid and note one at a declared
-        limit; return the knobs."""
-        tuned: Tuned = grid_search(score, grid, limits)
+        """Tune ``method``'s knobs on ``grid`` (best ``score``, ``workers`` values at
+        once), print the choice, warn when a best value is on the edge of its grid
+        and note one at a declared limit; return the knobs."""
+        tuned: Tuned = grid_search(score, grid, limits, workers=workers)
         self.tuned[method] = tuned.knobs
         choice = ", ".join(f"{knob} = {value!r}" for knob, value in tuned.knobs.items())
         print(f"{method}: {choice}")
