@@ -217,8 +217,11 @@ def tuned_bm3d(page: dict, kind: str, level: float, tuning, rng) -> tuple:
     the edge of the grid."""
     import bm3d
 
+    one_core = bm3d.BM3DProfile()
+    one_core.num_threads = 1  # as the page runs it
+
     def denoiser(image, sigma, scale):
-        return bm3d.bm3d(image, scale * sigma)
+        return bm3d.bm3d(image, scale * sigma, profile=one_core)
 
     pairs = [(clean, page[NOISES[kind]](clean, level, rng)) for clean in tuning]
 

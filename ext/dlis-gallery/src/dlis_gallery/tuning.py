@@ -94,7 +94,8 @@ def grid_search(
     workers : int
         How many of a knob's values are scored at once, in threads: for a
         method that works on one core (BM3D), on a machine of several.
-        ``score`` must then draw nothing at random.
+        ``score`` must then be safe to call from several threads and draw
+        nothing at random.
 
     Returns
     -------
