@@ -141,11 +141,11 @@ def blind_noise(clean, rng):
     return poisson_noise(clean, np.exp(rng.uniform(np.log(2), np.log(100))), rng)
 
 
-def weight(noisy_field):
-    """How much larger a squared error is in the field's own units than after
-    scaling."""
-    low, high = percentile_range(noisy_field)
-    return (high - low) ** 2
+def weights(noisy_fields):
+    """One sample weight per field: how much larger a squared error is in the
+    field's own units than after scaling, over the mean of all of them."""
+    squared = [(high - low) ** 2 for low, high in map(percentile_range, noisy_fields)]
+    return (np.array(squared, "float32") / np.mean(squared))[:, None, None]
 
 
 class Crops(keras.utils.PyDataset):
@@ -160,22 +160,21 @@ class Crops(keras.utils.PyDataset):
         return self.steps
 
     def __getitem__(self, index):
-        noisy, clean, weights = [], [], []
+        noisy, clean, noisy_fields = [], [], []
         for _ in range(self.batch):
             field = self.fields[self.rng.integers(len(self.fields))]
             noisy_field = blind_noise(field, self.rng)
-            weights.append(weight(noisy_field))
+            noisy_fields.append(noisy_field)
             pair = normalised(noisy_field, field)
             top, left = self.rng.integers(0, 96 - 64 + 1, 2)
             turns, flip = self.rng.integers(4), self.rng.integers(2)
             x, y = (np.rot90(a[top : top + 64, left : left + 64], turns) for a in pair)
             noisy.append(x[:, ::-1] if flip else x)
             clean.append(y[:, ::-1] if flip else y)
-        weights = np.array(weights, "float32") / np.mean(weights)
         return (
             np.stack(noisy)[..., None],
             np.stack(clean)[..., None],
-            weights[:, None, None],
+            weights(noisy_fields),
         )
 
 
@@ -184,8 +183,7 @@ x_val, y_val = (
     np.stack(scaled)[..., None]
     for scaled in zip(*map(normalised, noisy_validation, validation))
 )
-w_val = np.array([weight(noisy) for noisy in noisy_validation], "float32")
-w_val = (w_val / w_val.mean())[:, None, None]
+w_val = weights(noisy_validation)
 print(f"{FIELDS} training fields of 96x96; {CROPS} held-out fields")
 
 # %%
