@@ -236,9 +236,13 @@ def phase_measures(labels: np.ndarray, classes: int, spacing=(1.0, 1.0, 1.0)) ->
     return {"fraction": fractions, "surface": surfaces}
 
 
-def phase_errors(truth: np.ndarray, predicted: np.ndarray, classes: int, spacing=(1.0, 1.0, 1.0)) -> dict:
-    """How far the phases' volume fractions and surface areas of ``predicted`` are from
-    ``truth``'s, averaged over the phases (lower is better).
+def phase_errors(true: dict, found: dict) -> dict:
+    """How far the phases' volume fractions and surface areas found in a label volume
+    are from the true ones, averaged over the phases (lower is better).
+
+    Both arguments are what ``phase_measures`` returns, so that a volume's true
+    measures, which take most of the time, are computed once for every method
+    compared on it.
 
     Returns
     -------
@@ -254,10 +258,10 @@ def phase_errors(truth: np.ndarray, predicted: np.ndarray, classes: int, spacing
     >>> truth[2:6, 2:6, 2:6] = 1
     >>> grown = np.zeros_like(truth)
     >>> grown[2:7, 2:6, 2:6] = 1
-    >>> {name: round(error, 1) for name, error in phase_errors(truth, grown, 2).items()}
+    >>> errors = phase_errors(phase_measures(truth, 2), phase_measures(grown, 2))
+    >>> {name: round(error, 1) for name, error in errors.items()}
     {'fraction': 1.6, 'surface': 10.3}
     """
-    true, found = phase_measures(truth, classes, spacing), phase_measures(predicted, classes, spacing)
     fraction = np.mean(np.abs(np.subtract(found["fraction"], true["fraction"]))) * 100
     relative = [abs(f - t) / t for f, t in zip(found["surface"], true["surface"], strict=True) if t > 0]
     return {"fraction": float(fraction), "surface": float(np.mean(relative) * 100)}
