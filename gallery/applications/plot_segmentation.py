@@ -47,7 +47,9 @@ from dlis_gallery.networks import normalised
 from dlis_gallery.tuning import once_per_image
 
 run = start_run("segmentation")
-TRAIN, STEPS = run.pick(smoke=(3, 20), quick=(24, 500), full=(96, 6000))
+TRAIN, STEPS, BATCH = run.pick(
+    smoke=(3, 20, 8), quick=(24, 1000, 8), full=(96, 6000, 16)
+)
 TUNING, TEST = run.pick(smoke=(2, 2), quick=(4, 8), full=(8, 24))
 LEVEL_TUNING, LEVEL_TEST = run.pick(smoke=(1, 2), quick=(3, 5), full=(6, 12))
 PIXELS = run.pick(
@@ -196,7 +198,7 @@ x_val = x_val[..., None]
 y_val = np.stack([y for _, y in validation])
 with run.timed("training"):
     history = model.fit(
-        Crops(train, 16, EVERY, run.rng(1)),
+        Crops(train, BATCH, EVERY, run.rng(1)),
         epochs=STEPS // EVERY,
         validation_data=(x_val, y_val),
         verbose=0,
