@@ -19,6 +19,7 @@ from keras import layers
 
 from dlis_gallery import start_run
 from dlis_gallery.images import bundled_gray
+from dlis_gallery.profile import steps_per_call
 
 run = start_run("neural_network")
 EPOCHS = run.pick(smoke=3, quick=150, full=800)
@@ -46,7 +47,9 @@ y_train = np.tile(profile, 50)
 # ------------------------
 # One hidden layer of ``width`` neurons with a smooth activation (tanh), and a
 # linear output. Each neuron contributes one smooth step; more neurons, more
-# steps the network can place.
+# steps the network can place. For a network this small, Keras spends as
+# long calling the backend as the backend spends on a step, so one call runs
+# a whole epoch's steps (``steps_per_call``): the same training, in less time.
 
 
 def network(width):
@@ -58,7 +61,11 @@ def network(width):
         ],
         name=f"width_{width}",
     )
-    model.compile(optimizer=keras.optimizers.Adam(0.03), loss="mse")
+    model.compile(
+        optimizer=keras.optimizers.Adam(0.03),
+        loss="mse",
+        steps_per_execution=steps_per_call(50),
+    )
     return model
 
 

@@ -21,6 +21,7 @@ from skimage.transform import resize
 
 from dlis_gallery import start_run
 from dlis_gallery.images import bundled_gray
+from dlis_gallery.profile import steps_per_call
 
 run = start_run("multilayer_perceptron")
 EPOCHS = run.pick(smoke=2, quick=100, full=400)
@@ -60,7 +61,11 @@ with run.timed("training"):
             + [layers.Dense(width, activation="relu") for width in hidden]
             + [layers.Dense(1, activation="sigmoid")]
         )
-        model.compile(optimizer=keras.optimizers.Adam(0.01), loss="binary_crossentropy")
+        model.compile(
+            optimizer=keras.optimizers.Adam(0.01),
+            loss="binary_crossentropy",
+            steps_per_execution=steps_per_call(32),  # 32 steps per backend call
+        )
         model.fit(
             coordinates[train], labels[train], epochs=EPOCHS, batch_size=256, verbose=0
         )

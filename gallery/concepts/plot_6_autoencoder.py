@@ -21,6 +21,7 @@ from skimage.util import montage
 from dlis_gallery import start_run
 from dlis_gallery.images import bundled_gray, random_patches
 from dlis_gallery.metrics import psnr
+from dlis_gallery.profile import steps_per_call
 
 run = start_run("autoencoder")
 PATCHES = run.pick(smoke=64, quick=8000, full=40000)
@@ -57,7 +58,11 @@ def autoencoder(code_size):
         layers.Dense(128, activation="relu")(code)
     )
     model = keras.Model(patch, rebuilt, name=f"code_{code_size}")
-    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="mse")
+    model.compile(
+        optimizer=keras.optimizers.Adam(1e-3),
+        loss="mse",
+        steps_per_execution=steps_per_call(50),  # 50 steps per backend call
+    )
     return model, keras.Model(patch, code)
 
 

@@ -2,9 +2,11 @@
 
 import json
 
+import numpy as np
 import pytest
 
-from dlis_gallery.profile import ProfileError, device_name, select_profile
+from dlis_gallery.profile import ProfileError, device_name, select_profile, steps_per_call
+from dlis_gallery.quiet import quiet_keras
 from dlis_gallery.run import ExampleRun
 
 
@@ -57,3 +59,25 @@ def test_tiny_values_are_printed_in_scientific_notation(capsys):
     _run().table("t", [{"method": "a", "difference": 3.2e-8, "PSNR": 27.5123, "zero": 0.0}])
     printed = capsys.readouterr().out
     assert "3.20e-08" in printed and "27.512" in printed and "0.000" in printed
+
+
+def test_several_steps_per_call_train_the_same_weights():
+    """The claim behind steps_per_call: the same batches in the same order, the same training."""
+    keras = quiet_keras()
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(320, 4)).astype("float32")
+    y = (x @ rng.normal(size=(4, 1))).astype("float32")
+
+    def trained(steps):
+        keras.utils.set_random_seed(1)
+        hidden = keras.layers.Dense(8, activation="tanh")
+        model = keras.Sequential([keras.Input((4,)), hidden, keras.layers.Dense(1)])
+        model.compile(optimizer=keras.optimizers.Adam(0.01), loss="mse", steps_per_execution=steps)
+        before = [keras.ops.convert_to_numpy(weight) for weight in model.weights]
+        model.fit(x, y, batch_size=32, epochs=3, shuffle=False, verbose=0)
+        return before, [keras.ops.convert_to_numpy(weight) for weight in model.weights]
+
+    (start, one_by_one), (same_start, ten_at_once) = trained(1), trained(steps_per_call(10))
+    assert all(np.array_equal(a, b) for a, b in zip(start, same_start, strict=True))
+    assert not np.allclose(start[0], one_by_one[0], atol=1e-3)  # 30 steps moved the weights
+    assert all(np.allclose(a, b, atol=1e-6) for a, b in zip(one_by_one, ten_at_once, strict=True))
