@@ -44,6 +44,7 @@ from dlis_gallery.figures import (
 from dlis_gallery.inference import apply_network, how_to_apply
 from dlis_gallery.metrics import errors_by_place, iou_per_class, mean_iou
 from dlis_gallery.networks import normalised
+from dlis_gallery.profile import steps_per_call
 from dlis_gallery.tuning import once_per_image
 
 run = start_run("segmentation")
@@ -163,7 +164,10 @@ print(
 # convolution is followed by batch normalisation (as in CARE's U-Net), which
 # keeps every layer's output on one scale while the network learns: a step
 # costs more, but the network learns more in each second of training. The
-# last layer gives one score (logit) per phase.
+# last layer gives one score (logit) per phase. For a network this small,
+# Keras's call into the backend is a noticeable part of each step, so one
+# call runs all the steps between two checks of the validation loss
+# (``steps_per_call``): the same training, in less time.
 
 
 def block(x, width):
@@ -181,10 +185,12 @@ x = block(layers.MaxPooling2D()(down3), 64)
 for skip, width in ((down3, 32), (down2, 16), (down1, 8)):
     x = block(layers.Concatenate()([layers.UpSampling2D()(x), skip]), width)
 model = keras.Model(inputs, layers.Conv2D(PHASES, 1)(x), name="unet")
+EVERY = min(50, STEPS)  # steps between two checks of the validation loss
 schedule = keras.optimizers.schedules.CosineDecay(5e-3, STEPS, alpha=0.02)
 model.compile(
     optimizer=keras.optimizers.Adam(schedule),
     loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+    steps_per_execution=steps_per_call(EVERY),
 )
 
 
@@ -192,7 +198,6 @@ model.compile(
 # Train
 # -----
 # The validation loss is measured on separate micrographs every 50 steps.
-EVERY = min(50, STEPS)
 x_val = np.stack([normalised(x, percentiles=SCALED_BY)[0] for x, _ in validation])
 x_val = x_val[..., None]
 y_val = np.stack([y for _, y in validation])
