@@ -107,8 +107,10 @@ sphinx_gallery_conf = {
     "show_memory": PeakMemory(),  # each example's peak memory, measured even in parallel
     "junit": "../../gallery-junit.xml",  # beside the site (docs/_build/), not inside it
     # Two examples at once: on 2 cores 1.4x faster than one after the other, same
-    # numbers. The workflow's steps opt out (# sphinx_gallery_parallel = False):
-    # they build on each other, so they run in order, alone.
+    # numbers. The workflow's steps that write what later steps read (step 1's data,
+    # step 4's network), or that re-run such a step, opt out (# sphinx_gallery_parallel
+    # = False): sphinx-gallery runs them first, in order, alone; the steps that only
+    # read run two at a time after them.
     "parallel": 2,
     # "Examples using ..." under each function of the API reference, and every call of
     # the library in an example's code linked to its entry there.

@@ -143,5 +143,3 @@ sight.legend(fontsize="small")
 # fraction of the dense network's weights. Whether a network sees a whole
 # particle and its surroundings is the line printed above. ``build_unet`` is
 # the network the next steps train.
-
-# sphinx_gallery_parallel = False

@@ -79,5 +79,3 @@ for column, ax in enumerate(axes.ravel()):
 # Patches keep training fast and memory small; the U-Net learns from local
 # context and, being convolutional, later applies to whole images. ``pairs`` is
 # what step 4 trains on.
-
-# sphinx_gallery_parallel = False

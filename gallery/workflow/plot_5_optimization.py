@@ -106,5 +106,3 @@ for ax, (title, shown, cmap) in zip(
 # The number Keras minimises is exactly the formula above. Optimisation means
 # changing the weights to make it smaller; how to know *which way* to change
 # them is step 6.
-
-# sphinx_gallery_parallel = False

@@ -95,5 +95,3 @@ ax.set(
 # ----------
 # Backpropagation gives every weight its share of the blame; the optimizer
 # moves each weight a little against it. Repeating this is step 7.
-
-# sphinx_gallery_parallel = False

@@ -78,5 +78,3 @@ ax.legend()
 # still fall, more data and more epochs still pay; when they flatten, more of
 # the same stops helping. Step 8 shows what happens when training goes on too
 # long.
-
-# sphinx_gallery_parallel = False

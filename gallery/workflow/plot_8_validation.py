@@ -118,5 +118,3 @@ ax.legend()
 # The test score is the number to report; it comes from images used for no
 # decision at all. The validation set decides when to stop, and so is no
 # longer an unbiased judge, which is why step 1 set the test set apart.
-
-# sphinx_gallery_parallel = False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import pytest
@@ -53,3 +54,17 @@ def test_the_last_step_runs_alone_with_nothing_saved(tmp_path, monkeypatch):
     assert [row["method"] for row in rows] == ["true particles", "U-Net, tiled"]
     made = {path.name for path in (tmp_path / "empty-store").rglob("*")}
     assert {"micrographs.npz", "unet.keras"} <= made, "it re-made the data and the model it needed"
+
+
+def test_steps_that_write_what_others_read_run_alone():
+    """The build runs two examples at once, except those that opt out. A step that saves a
+    result, or re-runs one that does, must opt out: two at once could write a file while
+    another page reads it."""
+    pages = [*WORKFLOW.glob("plot_*.py"), *(ROOT / "gallery" / "your_images").glob("plot_*.py")]
+    sources = {page.name: page.read_text("utf-8") for page in pages}
+    writers = {name for name, source in sources.items() if "output(" in source}
+    assert "plot_4_model_training.py" in writers  # the scan finds the network's step
+    for name, source in sources.items():
+        rerun = set(re.findall(r'definitions\("([^"]+)"\)', source)) & writers
+        if name in writers or rerun:
+            assert "# sphinx_gallery_parallel = False" in source, (name, rerun)
