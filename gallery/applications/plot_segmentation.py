@@ -166,8 +166,9 @@ print(
 # costs more, but the network learns more in each second of training. The
 # last layer gives one score (logit) per phase. For a network this small,
 # Keras's call into the backend is a noticeable part of each step, so one
-# call runs all the steps between two checks of the validation loss
-# (``steps_per_call``): the same training, in less time.
+# call runs all the steps between two checks of the validation loss where
+# the backend allows it (TensorFlow, JAX; see ``steps_per_call``): the same
+# training, in less time.
 
 
 def block(x, width):

@@ -39,8 +39,9 @@ profile, test_profile = coins[160], coins[163]
 position = np.linspace(-8, 8, profile.size, dtype="float32")[:, None]
 print(f"{profile.size} pixels to train on, {test_profile.size} to test on")
 # One epoch here is 50 passes over the few hundred pixels, one batch each.
-x_train = np.tile(position, (50, 1))
-y_train = np.tile(profile, 50)
+PASSES = 50
+x_train = np.tile(position, (PASSES, 1))
+y_train = np.tile(profile, PASSES)
 
 # %%
 # Networks of three widths
@@ -49,7 +50,8 @@ y_train = np.tile(profile, 50)
 # linear output. Each neuron contributes one smooth step; more neurons, more
 # steps the network can place. For a network this small, Keras spends as
 # long calling the backend as the backend spends on a step, so one call runs
-# a whole epoch's steps (``steps_per_call``): the same training, in less time.
+# a whole epoch's steps where the backend allows it (TensorFlow, JAX; see
+# ``steps_per_call``): the same training, in less time.
 
 
 def network(width):
@@ -64,7 +66,7 @@ def network(width):
     model.compile(
         optimizer=keras.optimizers.Adam(0.03),
         loss="mse",
-        steps_per_execution=steps_per_call(50),
+        steps_per_execution=steps_per_call(PASSES),
     )
     return model
 

@@ -64,7 +64,7 @@ with run.timed("training"):
         model.compile(
             optimizer=keras.optimizers.Adam(0.01),
             loss="binary_crossentropy",
-            steps_per_execution=steps_per_call(32),  # 32 steps per backend call
+            steps_per_execution=steps_per_call(len(train) // 256),  # an epoch a call
         )
         model.fit(
             coordinates[train], labels[train], epochs=EPOCHS, batch_size=256, verbose=0

@@ -61,7 +61,7 @@ def autoencoder(code_size):
     model.compile(
         optimizer=keras.optimizers.Adam(1e-3),
         loss="mse",
-        steps_per_execution=steps_per_call(50),  # 50 steps per backend call
+        steps_per_execution=steps_per_call(50),  # fewer calls into the backend
     )
     return model, keras.Model(patch, code)
 

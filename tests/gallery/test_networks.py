@@ -97,6 +97,19 @@ def test_a_saved_network_loads_with_what_it_expects_and_with_plain_keras(tmp_pat
     )
 
 
+def test_a_network_trained_several_steps_per_call_saves_as_one_step_per_call(tmp_path):
+    """Keras' PyTorch backend refuses several steps per call: the file must not carry them."""
+    model = keras.Sequential([keras.Input((None, None, 1)), keras.layers.Conv2D(1, 3, padding="same")])
+    model.compile(optimizer="adam", loss="mse", steps_per_execution=5)
+    path = save_network(model, tmp_path / "trained.keras", {})
+    loaded = keras.saving.load_model(path)  # compiled, as a reader who retrains it loads it
+    assert loaded.get_compile_config()["steps_per_execution"] == 1
+    assert loaded.get_compile_config()["loss"] == "mse"  # the rest of the settings kept
+    assert model.get_compile_config()["steps_per_execution"] == 5  # the page's network untouched
+    image = np.zeros((2, 8, 8, 1), dtype="float32")
+    loaded.fit(image, image, epochs=1, verbose=0)  # retrains on any backend, PyTorch included
+
+
 def test_a_volume_is_tiled_in_3d_and_gives_the_whole_volume_answer():
     inputs = keras.Input(shape=(None, None, None, 1))
     layer = keras.layers.Conv3D(2, 3, padding="same", use_bias=False)

@@ -64,6 +64,8 @@ def test_tiny_values_are_printed_in_scientific_notation(capsys):
 def test_several_steps_per_call_train_the_same_weights():
     """The claim behind steps_per_call: the same batches in the same order, the same training."""
     keras = quiet_keras()
+    if steps_per_call(10) == 1:
+        pytest.skip(f"Keras' {keras.backend.backend()} backend runs one step per call")
     rng = np.random.default_rng(0)
     x = rng.normal(size=(320, 4)).astype("float32")
     y = (x @ rng.normal(size=(4, 1))).astype("float32")
@@ -77,7 +79,7 @@ def test_several_steps_per_call_train_the_same_weights():
         model.fit(x, y, batch_size=32, epochs=3, shuffle=False, verbose=0)
         return before, [keras.ops.convert_to_numpy(weight) for weight in model.weights]
 
-    (start, one_by_one), (same_start, ten_at_once) = trained(1), trained(steps_per_call(10))
+    (start, one_by_one), (same_start, ten_at_once) = trained(1), trained(10)
     assert all(np.array_equal(a, b) for a, b in zip(start, same_start, strict=True))
     assert not np.allclose(start[0], one_by_one[0], atol=1e-3)  # 30 steps moved the weights
     assert all(np.allclose(a, b, atol=1e-6) for a, b in zip(one_by_one, ten_at_once, strict=True))

@@ -52,10 +52,28 @@ def save_network(model, path: Path, about: Mapping) -> Path:
     >>> save_network(model, Path("tiny.keras"), {"expects": {"input": "grey, [0, 1]"}}).name
     'tiny.keras'
     """
-    model.save(path)
+    _save_one_step_per_call(model, path)
     with zipfile.ZipFile(path, "a") as archive:
         archive.writestr(ABOUT, json.dumps(about, indent=1, default=str))
     return path
+
+
+def _save_one_step_per_call(model, path: Path) -> None:
+    """``model.save(path)``, with compile settings that say one training step per call.
+
+    A network trained with several steps per call (:func:`dlis_gallery.profile.steps_per_call`)
+    keeps that number in its compile settings, and Keras' PyTorch backend refuses it: a
+    reader who loads the file there, compiled, could neither predict with it nor retrain it.
+    """
+    compiled = model.get_compile_config()
+    if not compiled or compiled.get("steps_per_execution", 1) == 1:
+        model.save(path)
+        return
+    model.get_compile_config = lambda: {**compiled, "steps_per_execution": 1}
+    try:
+        model.save(path)
+    finally:
+        del model.get_compile_config
 
 
 def load_network(path) -> tuple:
