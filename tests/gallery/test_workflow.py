@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import threading
 
 import pytest
 
@@ -44,6 +45,44 @@ def test_the_steps_travel_with_the_module_that_re_makes_them():
     from dlis_gallery import workflow
 
     assert workflow.STEPS.resolve() == WORKFLOW.resolve()
+
+
+MAKING_STEP = """
+import time
+from pathlib import Path
+
+from dlis_gallery.workflow import output
+
+with open(Path(__file__).with_name("runs.log"), "a") as runs:
+    runs.write("ran\\n")
+time.sleep(0.5)  # long enough for another page to ask meanwhile
+output("plot_1_make.py", "made.txt").write_text("made")
+"""
+
+
+def test_pages_asking_at_once_for_a_missing_result_make_it_once(tmp_path, monkeypatch):
+    """Two workflow pages run at once; both need step 4's network and find none (step 4
+    failed): one re-makes it, the other waits for it instead of writing it too."""
+    from dlis_gallery import workflow
+
+    steps = tmp_path / "steps"
+    steps.mkdir()
+    (steps / "plot_1_make.py").write_text(MAKING_STEP)
+    monkeypatch.setattr(workflow, "STEPS", steps)
+    monkeypatch.setattr(workflow, "fingerprint", lambda step: "current")
+    monkeypatch.setenv("DLIS_WORKFLOW_STORE", str(tmp_path / "store"))
+    found = []
+
+    def page():
+        found.append(workflow.result("plot_1_make.py", "made.txt").read_text())
+
+    pages = [threading.Thread(target=page) for _ in range(2)]
+    for running in pages:
+        running.start()
+    for running in pages:
+        running.join()
+    assert found == ["made", "made"]
+    assert (steps / "runs.log").read_text().splitlines() == ["ran"]
 
 
 @pytest.mark.slow

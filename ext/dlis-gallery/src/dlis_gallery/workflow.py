@@ -11,7 +11,10 @@ with stale results.
 The steps' sources travel with this module (the readers' wheel holds a copy
 of ``gallery/workflow`` as ``workflow_steps``; in the project they are read
 from the gallery itself), so a step downloaded alone re-makes what it needs
-from the earlier steps.  The
+from the earlier steps.  Pages that run at once and both find a result
+missing re-make it once: the first takes a lock beside the result (a file,
+so the lock holds between processes on any system), the other waits and
+then finds the result made.  The
 results are kept in ``.store`` under the working directory, or where
 ``DLIS_WORKFLOW_STORE`` says (a docs build keeps them with the generated
 gallery, shared by every page that reuses them).
@@ -25,6 +28,8 @@ import io
 import os
 import runpy
 from pathlib import Path
+
+from filelock import FileLock
 
 
 def _steps_folder() -> Path:
@@ -129,11 +134,14 @@ def result(step: str, name: str) -> Path:
     Examples
     --------
     In step 9: ``keras.saving.load_model(result("plot_4_model_training.py", "unet.keras"))``
-    (trains the network of step 4 first, when no current one is saved).
+    (trains the network of step 4 first, when no current one is saved; a page that
+    asks meanwhile waits for it instead of training it too).
     """
     path = store() / fingerprint(step) / name
-    if not path.exists():
-        definitions(step)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(path.with_name(f"{name}.lock")):
+        if not path.exists():
+            definitions(step)
     return path
 
 
