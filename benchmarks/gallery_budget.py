@@ -30,6 +30,7 @@ import time
 from pathlib import Path
 
 from example_runs import CHAINED, example_key, examples, run_example, source_digest, summary, verdicts_summary
+from machine_speed import machine, sentence
 
 from dlis_gallery.sweeps import sweep_sentence
 from editions.__main__ import doctrees_of, staging_of
@@ -104,10 +105,11 @@ SEEDS_RECORD = ROOT / "gallery" / "reference" / "seeds.json"
 TRAINING_KEYS = ("steps", "steps_per_s", "plateau_step", "plateau_s")
 
 
-def seed_rows(profile: str, seeds: int, env: dict, only: str = "") -> list[str]:
+def seed_rows(profile: str, seeds: int, env: dict, measured_on: dict, only: str = "") -> list[str]:
     """Each application (or those whose names contain ``only``, keeping the other
     entries) under seeds 0 .. ``seeds`` - 1: its verdicts, sweeps, training (steps per
-    second, plateau) and wall time per seed, written to :data:`SEEDS_RECORD`."""
+    second, plateau) and wall time per seed, written to :data:`SEEDS_RECORD` with the
+    machine they ran on (``measured_on``, from :func:`machine_speed.machine`)."""
     rows, kept = [], {}
     if only and SEEDS_RECORD.exists():
         kept = json.loads(SEEDS_RECORD.read_text())["examples"]
@@ -146,6 +148,7 @@ def seed_rows(profile: str, seeds: int, env: dict, only: str = "") -> list[str]:
         "run": {
             "profile": profile,
             "device": run.record["device"],
+            "machine": measured_on,
             "date": datetime.date.today().isoformat(),
             "seeds": list(range(seeds)),
         },
@@ -193,7 +196,8 @@ def main() -> None:
     parser.add_argument("--only", default="", help="seeds: only the applications whose names contain this")
     args = parser.parse_args()
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
-    lines = []
+    measured_on = machine(env)
+    lines = [f"Machine: {sentence(measured_on)}", ""]
     if not args.only_seeds:
         lines += [
             f"## Gallery examples, {args.profile} profile, median of {args.repeat}, "
@@ -210,7 +214,7 @@ def main() -> None:
             "",
             "| example | seed | case, sweep or training | wall s | measured |",
             "|---|---|---|---|---|",
-            *seed_rows(args.profile, args.seeds, env, args.only),
+            *seed_rows(args.profile, args.seeds, env, measured_on, args.only),
         ]
     if not args.no_docs and not args.only_seeds:
         lines += ["", "## Docs build", "", "| build | time | memory |", "|---|---|---|", *docs_rows(env)]
