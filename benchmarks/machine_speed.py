@@ -60,13 +60,12 @@ def _network_steps_per_s() -> float:
     model = keras.Sequential([*layers, keras.layers.Conv2D(1, 1)])
     model.compile(optimizer="adam", loss="mse", steps_per_execution=steps_per_call(STEPS))
     batches = np.random.default_rng(0).normal(size=(2, STEPS * BATCH, SIDE, SIDE, 1)).astype("float32")
-    model.fit(batches[0], batches[1], batch_size=BATCH, verbose=0)  # compiles
-    seconds = []
-    for _ in range(REPEATS):
-        start = time.perf_counter()
+
+    def train():
         model.fit(batches[0], batches[1], batch_size=BATCH, verbose=0)
-        seconds.append(time.perf_counter() - start)
-    return STEPS / statistics.median(seconds)
+
+    train()  # compiles
+    return STEPS / _median_seconds(train)
 
 
 def _classical_s() -> float:
@@ -74,11 +73,19 @@ def _classical_s() -> float:
     from skimage.feature import multiscale_basic_features
 
     image = data.camera() / 255.0
+
+    def stacks():
+        for _ in range(FEATURE_STACKS):
+            multiscale_basic_features(image, sigma_min=1, sigma_max=16)
+
+    return _median_seconds(stacks)
+
+
+def _median_seconds(work) -> float:
     seconds = []
     for _ in range(REPEATS):
         start = time.perf_counter()
-        for _ in range(FEATURE_STACKS):
-            multiscale_basic_features(image, sigma_min=1, sigma_max=16)
+        work()
         seconds.append(time.perf_counter() - start)
     return statistics.median(seconds)
 
