@@ -23,6 +23,9 @@ NAME = "dlis-gallery"
 PAGE = "run-it-yourself"
 #: The backend a reader gets unless they choose another.
 BACKEND = "tensorflow"
+#: What turns on TensorFlow's oneDNN kernels where TensorFlow leaves them off (the
+#: build sets it too: noxfile's QUIET_BACKENDS).
+ONEDNN = "TF_ENABLE_ONEDNN_OPTS"
 
 
 def library_version(library: Path) -> str:
@@ -56,6 +59,9 @@ def first_notebook_cell(base_url: str) -> str:
     return (
         "# What this notebook needs: the site's helpers, Keras and its requirements, and a\n"
         f"# backend ({BACKEND}; for JAX or PyTorch install it and set KERAS_BACKEND).\n"
+        "# TensorFlow's oneDNN kernels, which the site's build uses: TensorFlow turns them\n"
+        "# on by itself only on CPUs with AVX-512's neural-network instructions or AMX.\n"
+        f"%env {ONEDNN}=1\n"
         "# A wheel beside the notebook is used first, so it also installs offline.\n"
         f"%{install_line(base_url).replace('pip install', 'pip install --quiet --find-links .', 1)}"
     )

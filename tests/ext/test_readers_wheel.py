@@ -77,4 +77,5 @@ def test_the_install_line_and_the_notebooks_first_cell_name_the_page_that_links_
         "%pip install --quiet --find-links . --find-links https://example.org/en/run-it-yourself.html "
         "dlis-gallery tensorflow"
     )
+    assert f"%env {readers_wheel.ONEDNN}=1" in cell.splitlines()  # before the notebook imports Keras
     assert (ROOT / "docs" / f"{readers_wheel.PAGE}.md").is_file()
