@@ -29,7 +29,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from example_runs import CHAINED, example_key, examples, run_example, source_digest, summary, verdicts_summary
+from example_runs import example_key, examples, run_example, source_digest, summary, verdicts_summary
 from machine_speed import machine, sentence
 
 from dlis_gallery.sweeps import sweep_sentence
@@ -66,7 +66,7 @@ def example_rows(profile: str, repeat: int, env: dict) -> list[str]:
         wall = statistics.median(run.wall_s for run in runs)
         record = runs[-1].record
         group = example.parent.name
-        workflow_total += wall if group == CHAINED else 0
+        workflow_total += wall if group == "workflow" else 0
         budget = (
             FULL_BUDGET_S if profile == "full" else QUICK_BUDGET_S.get(group) if profile == "quick" else None
         )
