@@ -137,8 +137,7 @@ def result(step: str, name: str) -> Path:
     (trains the network of step 4 first, when no current one is saved; a page that
     asks meanwhile waits for it instead of training it too).
     """
-    path = store() / fingerprint(step) / name
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path = output(step, name)  # where the step saves it, its folder made for the lock
     with FileLock(path.with_name(f"{name}.lock")):
         if not path.exists():
             definitions(step)
