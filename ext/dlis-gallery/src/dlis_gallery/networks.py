@@ -295,10 +295,20 @@ def flip_averaged(model):
             tensor = keras.ops.flip(tensor, axis=axis)
         return tensor
 
+    # The four mirror images of one orientation have one shape: they go through the
+    # network as one batch, so the graph holds it twice, not eight times (a quarter of
+    # the ONNX file, exported in a fraction of the time)
+    mirrors = [
+        [axis for axis, flip in zip((rows, columns), flips, strict=True) if flip]
+        for flips in itertools.product((0, 1), repeat=2)
+    ]
     answers = []
-    for transpose, flip_rows, flip_columns in itertools.product((False, True), repeat=3):
-        flips = [axis for axis, flip in ((rows, flip_rows), (columns, flip_columns)) if flip]
-        answers.append(turned_back(inner(viewed(inputs, transpose, flips)), transpose, flips))
+    for transpose in (False, True):
+        batch = keras.ops.concatenate([viewed(inputs, transpose, flips) for flips in mirrors], axis=0)
+        split = keras.ops.split(inner(batch), len(mirrors), axis=0)
+        answers += [
+            turned_back(answer, transpose, flips) for answer, flips in zip(split, mirrors, strict=True)
+        ]
     return keras.Model(inputs, keras.layers.Average()(answers), name=f"{model.name}_flip_averaged")
 
 
