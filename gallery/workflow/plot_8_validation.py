@@ -63,7 +63,7 @@ few_x, few_y = pairs(data["train_images"], data["train_masks"], 2, seed=3)
 x_val, y_val = pairs(
     data["validation_images"],
     data["validation_masks"],
-    run.pick(smoke=4, quick=32, full=200),
+    run.pick(smoke=4, quick=16, full=200),
     seed=1,
 )
 epochs = run.pick(smoke=2, quick=150, full=300)
