@@ -25,7 +25,7 @@ from dlis_gallery.results import AHEAD, BEHIND, CASES, MAIN, case_words, verdict
 from dlis_gallery.sweeps import sweep_sentence
 
 from .reference import is_application, measured, recorded_of_page, worded_here
-from .seed_verdicts import seed_outcomes, seeds_sentence, steady_outcome
+from .seed_verdicts import seed_outcomes, seeds_measured, seeds_sentence, steady_outcome
 
 CATALOG = "gallery_pages"
 _ = get_translation(CATALOG)
@@ -105,7 +105,7 @@ def answer_box(env, docname: str, found: dict, profile: str | None) -> nodes.con
             box += nodes.paragraph(sentence, sentence, classes=["dlis-verdict", kind])
             seeds = seed_outcomes(env, docname, verdict["metric"]) if comparison["case"] == MAIN else None
             if seeds:
-                said = seeds_sentence(env, *seeds, _)
+                said = seeds_sentence(seeds_measured(env, docname), *seeds, _)
                 box += nodes.paragraph(said, said, classes=["dlis-seeds"])
         if comparison["case"] == MAIN:
             for swept in found["sweeps"]:

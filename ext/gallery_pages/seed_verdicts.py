@@ -34,6 +34,14 @@ def seed_outcomes(env, docname: str, metric: str) -> tuple[list[tuple[int, str]]
     return (found, is_stale(env, docname, entry)) if found else None
 
 
+def seeds_measured(env, docname: str) -> dict:
+    """Where and when the seeds of ``docname`` ran (``profile``, ``device``, ``date``): its own entry's
+    record, or the run's for a record that has none (a bench run may renew only some pages)."""
+    found = recorded(env, "dlis_recorded_seeds")
+    entry = found["examples"].get(example_key(docname)) or {}
+    return entry.get("measured") or found["run"]
+
+
 def changes_with_the_seed(outcomes: list[tuple[int, str]] | None) -> bool:
     return bool(outcomes) and len({outcome for _, outcome in outcomes}) > 1
 
@@ -44,16 +52,17 @@ def steady_outcome(outcome: str, outcomes: list[tuple[int, str]] | None) -> str:
     return TIED if outcome == AHEAD and changes_with_the_seed(outcomes) else outcome
 
 
-def seeds_sentence(env, outcomes: list[tuple[int, str]], stale: bool, _: Callable[[str], str]) -> str:
-    """What the seeds gave, in the build's language."""
-    run = recorded(env, "dlis_recorded_seeds")["run"]
+def seeds_sentence(
+    measured: dict, outcomes: list[tuple[int, str]], stale: bool, _: Callable[[str], str]
+) -> str:
+    """What the seeds gave, in the build's language; ``measured``: :func:`seeds_measured`."""
     listed = _(", ").join(
         _("seed {seed}: {outcome}").format(seed=seed, outcome=outcome_words(outcome, _))
         for seed, outcome in outcomes
     )
     said = _("Under {count} seeds ({profile} profile, {device}, {date}): {listed}.").format(
-        count=len(outcomes), profile=run.get("profile", "?"), device=run.get("device", "?"),
-        date=run.get("date", "?"), listed=listed,
+        count=len(outcomes), profile=measured.get("profile", "?"), device=measured.get("device", "?"),
+        date=measured.get("date", "?"), listed=listed,
     )  # fmt: skip
     if changes_with_the_seed(outcomes):
         said += " " + _("The verdict changes with the seed: it is not a win.")

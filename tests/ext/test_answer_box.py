@@ -69,7 +69,7 @@ def test_pages_outside_the_applications_get_no_box(build_site):
     assert site.page("auto_examples/concepts/plot_unet").select_one("div.dlis-answer") is None
 
 
-def _seeds(outcomes: list[str], source: str = "print('denoise')\n") -> dict[str, str]:
+def _seeds(outcomes: list[str], source: str = "print('denoise')\n", **entry) -> dict[str, str]:
     """A page's source and a record of its main verdict under one seed per outcome."""
     verdict = {"metric": "Gaussian PSNR (dB)"}
     record = {
@@ -81,6 +81,7 @@ def _seeds(outcomes: list[str], source: str = "print('denoise')\n") -> dict[str,
                     str(seed): [{"case": "main", "verdicts": [{**verdict, "outcome": outcome}]}]
                     for seed, outcome in enumerate(outcomes)
                 },
+                **entry,
             }
         },
     }
@@ -96,6 +97,16 @@ def test_a_win_that_a_seed_takes_back_is_not_advertised(build_site):
     assert seeds.startswith("Under 3 seeds (quick profile, CPU (2 cores), 2026-12-02): seed 0: ahead, seed")
     assert "The verdict changes with the seed: it is not a win." in seeds
     assert "worth training" not in box.get_text() and "does as well as this network" in box.get_text()
+
+
+def test_the_seeds_are_dated_by_their_own_entry_when_it_has_one(build_site):
+    """A bench run that renewed only another page wrote its date in the record's header."""
+    files = {"auto_examples/applications/plot_denoising.rst": _page([31.0, 32.1, 30.4])}
+    measured = {"profile": "quick", "device": "CPU (2 cores)", "date": "2026-11-28"}
+    files |= _seeds(["ahead", "ahead", "ahead"], measured=measured)
+    site = build_site(files, conf=CONF + 'dlis_recorded_seeds = "seeds.json"\n')
+    seeds = site.page("auto_examples/applications/plot_denoising").select_one("p.dlis-seeds").get_text()
+    assert seeds.startswith("Under 3 seeds (quick profile, CPU (2 cores), 2026-11-28): seed 0: ahead")
 
 
 def test_a_win_under_every_seed_stays_a_win(build_site):
