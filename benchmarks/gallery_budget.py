@@ -100,7 +100,7 @@ def _training(record: dict) -> str:
 #: Where the verdicts under several seeds are kept for the pages (``dlis_recorded_seeds``).
 SEEDS_RECORD = ROOT / "gallery" / "reference" / "seeds.json"
 #: What each application's entry says of where and when it was measured (a run may renew only some).
-MEASURED = ("profile", "device", "machine", "date")
+MEASURED_KEYS = ("profile", "device", "machine", "date")
 
 
 #: What the seeds' record keeps of each run's training (``run.learnt``).
@@ -113,14 +113,17 @@ def seed_rows(profile: str, seeds: int, env: dict, measured_on: dict, only: str 
     second, plateau) and wall time per seed, written to :data:`SEEDS_RECORD` with the
     machine they ran on (``measured_on``, from :func:`machine_speed.machine`)."""
     rows, kept = [], {}
+    chosen = [path for path in examples() if path.parent.name == "applications" and only in path.name]
+    if not chosen:
+        raise SystemExit(f"--only {only!r} names no application")
     if only and SEEDS_RECORD.exists():
         earlier = json.loads(SEEDS_RECORD.read_text())
         kept = earlier["examples"]
-        for entry in kept.values():  # the run's header will be this run's: each keeps its own
-            entry.setdefault(
-                "measured", {key: earlier["run"][key] for key in MEASURED if key in earlier["run"]}
+        for kept_entry in kept.values():  # the run's header will be this run's: each keeps its own
+            kept_entry.setdefault(
+                "measured", {key: earlier["run"][key] for key in MEASURED_KEYS if key in earlier["run"]}
             )
-    chosen = [path for path in examples() if path.parent.name == "applications" and only in path.name]
+    measured_here = {"profile": profile, "machine": measured_on, "date": datetime.date.today().isoformat()}
     for example in chosen:
         entry = {
             "source_sha256": source_digest(example),
@@ -150,14 +153,10 @@ def seed_rows(profile: str, seeds: int, env: dict, measured_on: dict, only: str 
                     f"| {example_key(example)} | {seed} | {case} | {run.wall_s:.1f} | {summary_line} |"
                 )
                 print(rows[-1], flush=True)
-        entry["measured"] = {
-            "profile": profile,
-            "device": run.record["device"],
-            "machine": measured_on,
-            "date": datetime.date.today().isoformat(),
-        }
+        measured_here["device"] = run.record["device"]
+        entry["measured"] = dict(measured_here)
         kept[example_key(example)] = entry
-    record = {"run": {**entry["measured"], "seeds": list(range(seeds))}, "examples": kept}
+    record = {"run": {**measured_here, "seeds": list(range(seeds))}, "examples": kept}
     SEEDS_RECORD.parent.mkdir(parents=True, exist_ok=True)
     SEEDS_RECORD.write_text(json.dumps(record, indent=1) + "\n")
     return rows

@@ -61,3 +61,13 @@ def test_renewing_one_application_keeps_where_and_when_the_others_were_measured(
     assert written["examples"]["applications/plot_a.py"]["measured"] == earlier
     assert written["examples"]["applications/plot_b.py"]["measured"]["machine"] == {"cpu": "new"}
     assert written["examples"]["applications/plot_b.py"]["wall_s"] == {"0": 50.0}
+
+
+def test_renewing_an_application_that_does_not_exist_changes_no_record(monkeypatch, tmp_path):
+    record = tmp_path / "seeds.json"
+    record.write_text('{"run": {}, "examples": {}}')
+    monkeypatch.setattr(gallery_budget, "SEEDS_RECORD", record)
+    monkeypatch.setattr(gallery_budget, "examples", lambda: [GALLERY / "applications" / "plot_b.py"])
+    with pytest.raises(SystemExit, match="names no application"):
+        gallery_budget.seed_rows("quick", 1, {}, {}, only="plot_typo")
+    assert record.read_text() == '{"run": {}, "examples": {}}'
