@@ -15,7 +15,7 @@ from dlis_gallery.filters import blur_matrix, wide_gaussian
         ((256, 312), 256),  # the widest flat-field radius: the kernel spans the image eight times
         ((256, 312), 85.3),  # a micrograph's uneven light
         ((64, 80), 3),  # narrower than the image
-        ((64, 80), 0.5),  # a kernel of three taps
+        ((64, 80), 0.5),  # five taps, far fewer than the pixels: SciPy convolves
         ((7, 5), 40),  # an image smaller than the kernel's radius
         ((1, 9), 2),  # an axis of one pixel
         ((12, 32, 32), (12, 24, 24)),  # a volume, a sigma per axis
@@ -45,3 +45,15 @@ def test_a_remembered_matrix_cannot_be_changed():
     assert blur_matrix(8, 2.0) is matrix
     with pytest.raises(ValueError, match="read-only"):
         matrix[0, 0] = 1
+
+
+@pytest.mark.parametrize(
+    ("image", "sigma", "match"),
+    [
+        (np.ones((8, 8), "uint16"), 2, "float32 or float64"),  # scikit-image would rescale it first
+        (np.ones((8, 8)), (1, -1), "negative"),  # scikit-image refuses it too
+    ],
+)
+def test_what_scikit_image_would_change_or_refuse_is_refused(image, sigma, match):
+    with pytest.raises(ValueError, match=match):
+        wide_gaussian(image, sigma)

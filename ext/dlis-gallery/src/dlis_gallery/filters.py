@@ -18,8 +18,13 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
+from scipy import ndimage
 
-TRUNCATE = 4.0  # scikit-image's and SciPy's default: the kernel is cut at 4 sigma
+#: Where the kernel is cut, in sigmas: scikit-image's and SciPy's default.
+TRUNCATE = 4.0
+#: An axis this many times longer than the kernel is blurred by SciPy's convolution,
+#: which is then the cheaper (and keeps the matrices small on large images).
+LONGER_THAN_KERNEL = 4
 
 
 @lru_cache(maxsize=64)  # a tuning blurs image after image of one size at the same few sigmas
@@ -65,17 +70,28 @@ def _read_only(matrix: np.ndarray) -> np.ndarray:
 def wide_gaussian(image: np.ndarray, sigma: float | Sequence[float]) -> np.ndarray:
     """``skimage.filters.gaussian(image, sigma)``, at a cost that does not grow with sigma.
 
+    Along an axis much longer than the kernel (``LONGER_THAN_KERNEL`` times),
+    SciPy's convolution does the blur, as it does for scikit-image; along the
+    others, the matrix of :func:`blur_matrix`.
+
     Parameters
     ----------
     image : numpy.ndarray
-        A float image or volume, grey.
+        A float32 or float64 image or volume, grey (scikit-image would first
+        scale an integer image to [0, 1]: do that yourself).
     sigma : float or sequence of float
-        The Gaussian's standard deviation in pixels, one for every axis or one per axis.
+        The Gaussian's standard deviation in pixels, one for every axis or one
+        per axis; 0 leaves an axis as it is.
 
     Returns
     -------
     numpy.ndarray
-        The blurred image, float64 (float32 for a float32 image), as scikit-image gives.
+        The blurred image, of the image's type, as scikit-image gives.
+
+    Raises
+    ------
+    ValueError
+        For an image of another type, or a negative sigma.
 
     Examples
     --------
@@ -84,10 +100,17 @@ def wide_gaussian(image: np.ndarray, sigma: float | Sequence[float]) -> np.ndarr
     >>> bool(np.allclose(wide_gaussian(image, 30), gaussian(image, sigma=30)))
     True
     """
+    if image.dtype not in (np.float32, np.float64):
+        raise ValueError(f"wide_gaussian takes a float32 or float64 image, not {image.dtype}")
     blurred = np.asarray(image, dtype="float64")
     sigmas = np.broadcast_to(np.asarray(sigma, dtype="float64"), (blurred.ndim,))
+    if (sigmas < 0).any():
+        raise ValueError(f"sigma must not be negative: {sigma}")
     for axis, axis_sigma in enumerate(sigmas):
-        blurred = np.moveaxis(
-            np.tensordot(blur_matrix(blurred.shape[axis], float(axis_sigma)), blurred, (1, axis)), 0, axis
-        )
+        taps = 2 * int(TRUNCATE * axis_sigma + 0.5) + 1
+        if blurred.shape[axis] > LONGER_THAN_KERNEL * taps and axis_sigma > 0:
+            blurred = ndimage.gaussian_filter1d(blurred, axis_sigma, axis, mode="nearest", truncate=TRUNCATE)
+        else:
+            matrix = blur_matrix(blurred.shape[axis], float(axis_sigma))
+            blurred = np.moveaxis(np.tensordot(matrix, blurred, (1, axis)), 0, axis)
     return blurred.astype("float32") if image.dtype == np.float32 else blurred
