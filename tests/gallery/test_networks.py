@@ -188,24 +188,6 @@ def test_answered_is_the_networks_answer_in_inference_mode_whatever_the_input_si
         assert not np.allclose(expected, keras.ops.convert_to_numpy(model(batch, training=True)))
 
 
-def test_a_flip_averaged_network_asks_its_network_once_per_orientation():
-    """The four mirror images of an orientation share one shape and go through the network
-    as one batch: two calls, so an exported graph holds the network twice, not eight times."""
-    calls = []
-
-    class CallCounter(keras.layers.Layer):
-        def call(self, x):
-            calls.append(x.shape[0])
-            return x
-
-    inputs = keras.Input(shape=(None, None, 1))
-    model = keras.Model(inputs, CallCounter()(keras.layers.Conv2D(1, 3, padding="same")(inputs)))
-    averaged = flip_averaged(model)
-    calls.clear()  # building it traced the network
-    answered(averaged, np.ones((3, 6, 10, 1), "float32"))
-    assert calls == [12, 12]  # 3 images, 4 mirror images each, twice
-
-
 def test_flip_averaging_refuses_a_network_of_two_outputs():
     inputs = keras.Input(shape=(None, None, 1))
     two = keras.Model(inputs, [keras.layers.Conv2D(1, 3, padding="same")(inputs), inputs])
