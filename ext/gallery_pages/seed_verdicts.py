@@ -22,7 +22,7 @@ from .reference import example_key, is_stale, recorded
 def seed_outcomes(env, docname: str, metric: str) -> tuple[list[tuple[int, str]], bool] | None:
     """``([(seed, outcome), ...], stale)`` of the main verdict on ``metric`` of ``docname``,
     or None when none was recorded."""
-    entry = recorded(env, "dlis_recorded_seeds")["examples"].get(example_key(docname))
+    entry = _entry(env, docname)
     if not entry:
         return None
     found = []
@@ -37,9 +37,12 @@ def seed_outcomes(env, docname: str, metric: str) -> tuple[list[tuple[int, str]]
 def seeds_measured(env, docname: str) -> dict:
     """Where and when the seeds of ``docname`` ran (``profile``, ``device``, ``date``): its own entry's
     record, or the run's for a record that has none (a bench run may renew only some pages)."""
-    found = recorded(env, "dlis_recorded_seeds")
-    entry = found["examples"].get(example_key(docname)) or {}
-    return entry.get("measured") or found["run"]
+    return (_entry(env, docname) or {}).get("measured") or recorded(env, "dlis_recorded_seeds")["run"]
+
+
+def _entry(env, docname: str) -> dict | None:
+    """The seeds' record of ``docname``, if it has one."""
+    return recorded(env, "dlis_recorded_seeds")["examples"].get(example_key(docname))
 
 
 def changes_with_the_seed(outcomes: list[tuple[int, str]] | None) -> bool:

@@ -9,7 +9,9 @@ micrograph at sigma 256 costs about as much as a hundred at sigma 2, and the
 segmentation page's tuning tries such radii on every tuning micrograph at
 every noise level.  :func:`wide_gaussian` gives the same answer (the same
 kernel, cut at 4 sigma, and the same nearest-pixel edges) as one matrix
-product per axis, whose cost depends on the image's size only.
+product per axis, whose cost depends on the image's size only; along an axis
+much longer than the kernel it leaves the blur to SciPy's convolution, which
+is then the cheaper.
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ def blur_matrix(size: int, sigma: float) -> np.ndarray:
     """
     if sigma <= 0:
         return _read_only(np.eye(size))
-    radius = int(TRUNCATE * sigma + 0.5)
+    radius = _radius(sigma)
     taps = np.arange(-radius, radius + 1)
     kernel = np.exp(-0.5 * (taps / sigma) ** 2)
     kernel /= kernel.sum()
@@ -60,6 +62,11 @@ def blur_matrix(size: int, sigma: float) -> np.ndarray:
     matrix[:, 0] += below[(radius - output[:, 0]).clip(0, 2 * radius + 1)]
     matrix[:, -1] += 1 - below[(size + radius - output[:, 0]).clip(0, 2 * radius + 1)]
     return _read_only(matrix)
+
+
+def _radius(sigma: float) -> int:
+    """How many taps the kernel has on each side of its centre, as SciPy cuts it."""
+    return int(TRUNCATE * sigma + 0.5)
 
 
 def _read_only(matrix: np.ndarray) -> np.ndarray:
@@ -107,7 +114,7 @@ def wide_gaussian(image: np.ndarray, sigma: float | Sequence[float]) -> np.ndarr
     if (sigmas < 0).any():
         raise ValueError(f"sigma must not be negative: {sigma}")
     for axis, axis_sigma in enumerate(sigmas):
-        taps = 2 * int(TRUNCATE * axis_sigma + 0.5) + 1
+        taps = 2 * _radius(axis_sigma) + 1
         if blurred.shape[axis] > LONGER_THAN_KERNEL * taps and axis_sigma > 0:
             blurred = ndimage.gaussian_filter1d(blurred, axis_sigma, axis, mode="nearest", truncate=TRUNCATE)
         else:
