@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from dlis_gallery.inference import HowToApply, apply_network
 from dlis_gallery.networks import (
     answered,
     flip_averaged,
@@ -186,6 +187,44 @@ def test_answered_is_the_networks_answer_in_inference_mode_whatever_the_input_si
         expected = keras.ops.convert_to_numpy(model(batch, training=False))
         np.testing.assert_allclose(answered(model, batch), expected, rtol=1e-5, atol=1e-5)
         assert not np.allclose(expected, keras.ops.convert_to_numpy(model(batch, training=True)))
+
+
+def _noting_batch_sizes(seen: list) -> keras.Model:
+    """A one-filter network that notes each batch size it is given in ``seen`` (once per
+    trace where the backend traces)."""
+
+    class Noting(keras.layers.Layer):
+        def call(self, x):
+            seen.append(x.shape[0])
+            return x
+
+    inputs = keras.Input(shape=(None, None, 1))
+    return keras.Model(inputs, Noting()(keras.layers.Conv2D(1, 3, padding="same")(inputs)))
+
+
+def test_a_flip_averaged_network_asks_its_network_once_per_orientation():
+    """The four mirror images of an orientation share one shape and go through the network
+    as one batch: two calls, so an exported graph holds the network twice, not eight times."""
+    seen = []
+    averaged = flip_averaged(_noting_batch_sizes(seen))
+    seen.clear()  # building it traced the network
+    answered(averaged, np.ones((3, 6, 10, 1), "float32"))
+    assert seen == [12, 12]  # 3 images, 4 mirror images each, twice
+
+
+@pytest.mark.parametrize("averaged", [False, True])
+def test_apply_network_gives_the_network_one_tile_at_a_time(averaged):
+    """A tile's activations are what a reader's memory holds: one tile per call (four
+    mirror images of it for a flip-averaged network), however many tiles the image has."""
+    seen = []
+    model = _noting_batch_sizes(seen)
+    model = flip_averaged(model) if averaged else model
+    seen.clear()
+    how = HowToApply("denoise", (1, 99), (0.1, 0.9), (0.0, 1.0), (-1.0, 2.0), halo=1)
+    image = np.random.default_rng(0).random((100, 90), dtype="float32")
+    answer = apply_network((model, how), image, tile=32, warn=False)  # 4 x 3 tiles
+    assert answer.shape == image.shape and seen
+    assert set(seen) == {4 if averaged else 1}
 
 
 def test_flip_averaging_refuses_a_network_of_two_outputs():

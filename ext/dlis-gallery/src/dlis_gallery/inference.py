@@ -382,9 +382,10 @@ def apply_network(
     sides = tuple(min(side, how.multiple * math.ceil(length / how.multiple)) for length in space)
     if getattr(model, "fixed_side", None):  # a graph of one input size: tiles fill it
         sides = (model.fixed_side - 2 * margin,) * len(space)
-    tiled = partial(
-        predict_tiled, model, tile=sides, margin=margin, scale=how.scale, batch=8 if how.dims == 2 else 1
-    )
+    # One tile per call: a tile's activations are what a reader's memory holds (four
+    # times over for a flip-averaged network, which asks about four mirror images at
+    # once), and a tile of 256 pixels a side keeps the cores as busy as eight would
+    tiled = partial(predict_tiled, model, tile=sides, margin=margin, scale=how.scale, batch=1)
     if how.dims == 3:  # the whole volume at once (a block at a time), its answer then plane by plane
         answers = list(tiled(scaled))
     else:

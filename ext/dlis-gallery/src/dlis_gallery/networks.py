@@ -238,7 +238,10 @@ def flip_averaged(model):
     is an ordinary Keras model, made to be applied: it shares ``model``'s
     weights but not its optimizer (train ``model``, not this), and saved,
     loaded or exported to ONNX like any other, it needs nothing of this
-    package.
+    package.  The four mirror images of each orientation go through
+    ``model`` as one batch, four times the batch it is given: in inference
+    mode each image's answer is its own (called with ``training=True``,
+    batch normalisation would pool the four).
 
     Parameters
     ----------
@@ -295,10 +298,21 @@ def flip_averaged(model):
             tensor = keras.ops.flip(tensor, axis=axis)
         return tensor
 
+    # The four mirror images of one orientation have one shape: they go through the
+    # network as one batch, so the graph holds it twice, not eight times (the denoising
+    # page's ONNX file: 0.54 MB instead of 0.69, exported in 2.9 s instead of 9.9)
+    mirrors = [  # the axes each mirror image flips
+        [axis for axis, flipped in zip((rows, columns), pair, strict=True) if flipped]
+        for pair in itertools.product((False, True), repeat=2)
+    ]
     answers = []
-    for transpose, flip_rows, flip_columns in itertools.product((False, True), repeat=3):
-        flips = [axis for axis, flip in ((rows, flip_rows), (columns, flip_columns)) if flip]
-        answers.append(turned_back(inner(viewed(inputs, transpose, flips)), transpose, flips))
+    for transpose in (False, True):
+        batch = keras.ops.concatenate([viewed(inputs, transpose, flips) for flips in mirrors], axis=0)
+        answered_views = keras.ops.split(inner(batch), len(mirrors), axis=0)
+        answers += [
+            turned_back(answer, transpose, flips)
+            for answer, flips in zip(answered_views, mirrors, strict=True)
+        ]
     return keras.Model(inputs, keras.layers.Average()(answers), name=f"{model.name}_flip_averaged")
 
 
