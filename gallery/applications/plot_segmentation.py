@@ -265,9 +265,9 @@ def random_forest(image):
 # Multi-Otsu picks two thresholds from the histogram. Before it, a Gaussian
 # blur smooths the noise and a flat-field correction (divide by a heavily
 # blurred copy) evens out the light; both radii are tuned on the tuning
-# micrographs, which have the test size. The blur is scikit-image's Gaussian
-# computed as one matrix product per axis (``wide_gaussian``): the same
-# answer, at a cost that does not grow with the radius.
+# micrographs, which have the test size. The blur is scikit-image's Gaussian,
+# computed by ``wide_gaussian``: the same answer, at a cost that stops
+# growing with the radius (a wide blur is one matrix product per axis).
 def multiotsu(image):
     return np.digitize(image, threshold_multiotsu(image, classes=PHASES))
 
