@@ -75,7 +75,7 @@ def _read_only(matrix: np.ndarray) -> np.ndarray:
 
 
 def wide_gaussian(image: np.ndarray, sigma: float | Sequence[float]) -> np.ndarray:
-    """``skimage.filters.gaussian(image, sigma)``, at a cost that does not grow with sigma.
+    """``skimage.filters.gaussian(image, sigma)``, at a cost that stops growing with sigma.
 
     Along an axis much longer than the kernel (``LONGER_THAN_KERNEL`` times),
     SciPy's convolution does the blur, as it does for scikit-image; along the

@@ -384,7 +384,8 @@ def apply_network(
         sides = (model.fixed_side - 2 * margin,) * len(space)
     # One tile per call: a tile's activations are what a reader's memory holds (four
     # times over for a flip-averaged network, which asks about four mirror images at
-    # once), and a tile of 256 pixels a side keeps the cores as busy as eight would
+    # once), and on a 2-core CPU a tile of 256 pixels a side kept the cores as busy
+    # as eight did (not measured on a GPU)
     tiled = partial(predict_tiled, model, tile=sides, margin=margin, scale=how.scale, batch=1)
     if how.dims == 3:  # the whole volume at once (a block at a time), its answer then plane by plane
         answers = list(tiled(scaled))
