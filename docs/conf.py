@@ -107,7 +107,9 @@ sphinx_gallery_conf = {
     "show_memory": PeakMemory(),  # each example's peak memory, measured even in parallel
     "junit": "../../gallery-junit.xml",  # beside the site (docs/_build/), not inside it
     # Two examples at once: on 2 cores 1.4x faster than one after the other, same
-    # numbers. The workflow's steps that write what later steps read (step 1's data,
+    # numbers. Each keeps TensorFlow's two threads: with one thread each, two
+    # trainings side by side ran no faster (7.6 against 7.55 steps/s each, 2026-12-07).
+    # The workflow's steps that write what later steps read (step 1's data,
     # step 4's network), or that re-run such a step, opt out (# sphinx_gallery_parallel
     # = False): sphinx-gallery runs them first, in order, alone; the steps that only
     # read run two at a time after them.
